@@ -1,0 +1,11 @@
+"""The central API router: every app's API under /api/v1/, schema and docs beside it."""
+
+from django.urls import include, path
+
+from .views import DocsView, SchemaView
+
+urlpatterns = [
+    path("v1/", include("binhyen.geo.api.urls")),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+]

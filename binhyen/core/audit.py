@@ -1,0 +1,167 @@
+"""Audit machinery: every save and delete of a registered model writes an AuditEntry.
+
+The entry is written by signal handlers inside the same transaction as the change, so
+a rolled-back change leaves no audit row and a committed change always has one. Who and
+from where come from the audit context: the middleware sets it per request, commands
+and the demo set it with `audit_context(...)`. Bulk writes (imports) that bypass signals
+call `record_bulk` with a summary.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .models import AuditAction, AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    actor: Any = None
+    ip: str | None = None
+    source: str = "system"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+_context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
+
+# model class → function returning the AdminUnit id an object belongs to (for scoping)
+_registry: dict[type[models.Model], Callable[[Any], int | None]] = {}
+
+
+def current() -> AuditContext:
+    return _context.get() or AuditContext()
+
+
+@contextmanager
+def audit_context(
+    actor: Any = None, ip: str | None = None, source: str = "command"
+) -> Iterator[AuditContext]:
+    ctx = AuditContext(actor=actor, ip=ip, source=source)
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+def register(unit_of: Callable[[Any], int | None] | None = None):
+    """Class decorator: audit every save and delete of this model."""
+
+    def decorate(model: type[models.Model]) -> type[models.Model]:
+        _registry[model] = unit_of or (lambda obj: None)
+        return model
+
+    return decorate
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's concrete field values as JSON-safe data (passwords never included)."""
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name == "password":
+            continue
+        value = f.value_from_object(obj)
+        data[f.attname] = DjangoJSONEncoder().default(value) if _needs_encoding(value) else value
+    return data
+
+
+def _needs_encoding(value: Any) -> bool:
+    return value is not None and not isinstance(value, str | int | float | bool | list | dict)
+
+
+def _actor_fields(ctx: AuditContext) -> dict[str, Any]:
+    actor = ctx.actor
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return {"actor": actor, "actor_label": actor.get_username()}
+    return {"actor": None, "actor_label": ""}
+
+
+def _write(action: str, obj: models.Model, before: Any, after: Any, unit_id: int | None) -> None:
+    ctx = current()
+    AuditEntry.objects.create(
+        **_actor_fields(ctx),
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=action,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit_id=unit_id,
+        before=before,
+        after=after,
+    )
+
+
+def record_bulk(
+    model: type[models.Model], summary: str, unit_id: int | None = None, **details: Any
+) -> AuditEntry:
+    """One entry for a bulk write that bypassed the per-object signals."""
+    ctx = current()
+    return AuditEntry.objects.create(
+        **_actor_fields(ctx),
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=AuditAction.BULK,
+        model=model._meta.label_lower,
+        unit_id=unit_id,
+        after=details or None,
+        summary=summary,
+    )
+
+
+def record_access(obj: models.Model, reason: str, unit_id: int | None = None) -> AuditEntry:
+    """An access to confidential data (who looked, why)."""
+    ctx = current()
+    return AuditEntry.objects.create(
+        **_actor_fields(ctx),
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=AuditAction.ACCESS,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit_id=unit_id,
+        summary=reason,
+    )
+
+
+def _on_pre_save(sender, instance, raw=False, **kwargs):
+    if sender not in _registry or raw or instance.pk is None:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _on_post_save(sender, instance, created, raw=False, **kwargs):
+    if sender not in _registry or raw:
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance)
+    if not created and before == after:
+        return  # a save that changed nothing is not a change
+    action = AuditAction.CREATE if created else AuditAction.UPDATE
+    _write(action, instance, before, after, _registry[sender](instance))
+
+
+def _on_post_delete(sender, instance, **kwargs):
+    if sender not in _registry:
+        return
+    _write(AuditAction.DELETE, instance, snapshot(instance), None, _registry[sender](instance))
+
+
+def connect_signals() -> None:
+    pre_save.connect(_on_pre_save, dispatch_uid="audit_pre_save")
+    post_save.connect(_on_post_save, dispatch_uid="audit_post_save")
+    post_delete.connect(_on_post_delete, dispatch_uid="audit_post_delete")

@@ -1,0 +1,27 @@
+from django.conf import settings
+
+from .audit import AuditContext, _context
+
+
+def client_ip(request) -> str | None:
+    """The client's address; X-Forwarded-For is trusted only behind a declared proxy."""
+    if getattr(settings, "TRUSTED_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    """Every change made while serving a request is attributed to it (one request id)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "api" if request.path.startswith("/api/") else "web"
+        token = _context.set(AuditContext(actor=request.user, ip=client_ip(request), source=source))
+        try:
+            return self.get_response(request)
+        finally:
+            _context.reset(token)

@@ -1,0 +1,5 @@
+from .lineage import Transition
+from .placement import Placement
+from .units import AdminUnit, NewRuralRecord, UnitVersion
+
+__all__ = ["AdminUnit", "NewRuralRecord", "Placement", "Transition", "UnitVersion"]

@@ -1,0 +1,86 @@
+"""Pages of the administrative geography: public data, so every view is PUBLIC-scoped
+(logged-in users only; nothing here depends on jurisdiction)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from binhyen.accounts.scoping import PUBLIC, scoping
+from binhyen.core.queries import audit_entries_for
+
+from . import queries
+from .choices import LEVEL_RANK, Level
+from .forms import OnDateForm
+
+
+def _on_form(request) -> OnDateForm:
+    return OnDateForm(request.GET or None)
+
+
+@scoping(PUBLIC)
+@login_required
+def tree(request):
+    form = _on_form(request)
+    on = form.on_date()
+    roots = list(queries.roots_on(on))
+    counts = queries.child_counts([v.unit for v in roots], on)
+    rows = [(v, counts.get(v.unit_id, 0)) for v in roots]
+    return render(request, "geo/tree.html", {"form": form, "on": on, "rows": rows})
+
+
+@scoping(PUBLIC)
+@login_required
+def children(request, unit_id: int):
+    on = _on_form(request).on_date()
+    kids = list(queries.versions_on(on).filter(parent_id=unit_id).order_by("unit__code"))
+    counts = queries.child_counts([v.unit for v in kids], on)
+    rows = [(v, counts.get(v.unit_id, 0)) for v in kids]
+    return render(request, "geo/_children.html", {"rows": rows, "on": on})
+
+
+@scoping(PUBLIC)
+@login_required
+def unit_detail(request, code: str):
+    form = _on_form(request)
+    on = form.on_date()
+    version = queries.unit_by_code(code, on, request.GET.get("level") or None)
+    context = {"form": form, "on": on, "code": code}
+    if version is None:
+        bearers = list(queries.units_with_code(code))
+        context["bearers"] = [(u, queries.successors(u)) for u in bearers]
+        return render(request, "geo/unit_missing.html", context, status=404)
+    unit = version.unit
+    today = queries.today()
+    kids = Paginator(queries.children_on(unit, on), 100).get_page(request.GET.get("page"))
+    placements = [
+        queries.place(unit, today, level)
+        for level in LEVEL_RANK
+        if LEVEL_RANK[level] <= LEVEL_RANK[unit.level]
+    ]
+    context.update(
+        version=version,
+        unit=unit,
+        ancestors=queries.ancestors(unit, on),
+        children=kids,
+        versions=list(unit.versions.select_related("parent").order_by("valid_from")),
+        history=queries.history(unit),
+        predecessors=queries.predecessors(unit),
+        successors=queries.successors(unit),
+        placements=placements,
+        today=today,
+        new_rural=list(unit.new_rural.order_by("-year")),
+        audit=audit_entries_for(request.user, unit)[:20],
+        level_labels=dict(Level.choices),
+    )
+    return render(request, "geo/unit_detail.html", context)
+
+
+@scoping(PUBLIC)
+@login_required
+def search(request):
+    form = _on_form(request)
+    on = form.on_date() if request.GET.get("on") else None
+    text = request.GET.get("q", "").strip()
+    results = Paginator(queries.search(text, on, limit=500), 50).get_page(request.GET.get("page"))
+    template = "geo/_search_results.html" if request.htmx else "geo/search.html"
+    return render(request, template, {"form": form, "q": text, "results": results, "on": on})

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from binhyen.accounts.jurisdiction import jurisdiction_of
+from binhyen.accounts.models import RoleAssignment
+from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.queries import can_read_audit
+from binhyen.geo import queries as geo_queries
+
+
+@scoping(JURISDICTION)
+@login_required
+def home(request):
+    today = geo_queries.today()
+    assignments = RoleAssignment.objects.filter(user=request.user).select_related("unit")
+    roles = []
+    for a in assignments:
+        covered = geo_queries.placed_under([a.unit], today).count() if a.unit_id else None
+        roles.append((a, covered))
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "roles": roles,
+            "jurisdiction": jurisdiction_of(request.user),
+            "can_audit": can_read_audit(request.user),
+            "today": today,
+        },
+    )

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from binhyen.accounts.scoping import PUBLIC, scoping
+from binhyen.accounts.views import LoginView, LogoutView
+
+urlpatterns = [
+    path("", include("binhyen.portal.urls")),
+    path("geo/", include("binhyen.geo.urls")),
+    path("audit/", include("binhyen.core.urls")),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", scoping(PUBLIC)(set_language), name="set_language"),
+    path("api/", include("binhyen.api.urls")),
+]
