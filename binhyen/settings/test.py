@@ -6,8 +6,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("SECURE_COOKIES", "false")
 
-from . import *  # noqa: E402,F403
-from . import PASSWORD_HASHERS as _HASHERS  # noqa: E402
+from .base import *  # noqa: E402,F403
+from .base import PASSWORD_HASHERS as _HASHERS  # noqa: E402
 
 # Argon2 stays first in production; tests hash with MD5 for speed except where they check it.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_HASHERS]

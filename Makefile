@@ -1,0 +1,46 @@
+# The few verbs a newcomer needs. `make run` then `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export DEBUG ?= true
+
+.PHONY: run test install lint format migrate demo system-packages clean
+
+$(BIN)/binhyen: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install --python $(BIN)/python -q -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/binhyen
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+migrate: install
+	$(BIN)/binhyen migrate --no-input
+
+demo: migrate
+	$(BIN)/binhyen demo
+
+run: system-packages demo
+	$(BIN)/binhyen compilemessages -v0 2>/dev/null || true
+	@echo ""
+	@echo "  Bình Yên: http://127.0.0.1:8000  (sign in as pv05 / binhyen-demo, or admin / binhyen-demo)"
+	@echo ""
+	$(BIN)/binhyen runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check binhyen
+	$(BIN)/ruff format --check binhyen
+	$(BIN)/binhyen makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format binhyen
+	$(BIN)/ruff check --fix binhyen
+
+clean:
+	rm -rf $(VENV) var

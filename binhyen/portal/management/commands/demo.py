@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from binhyen.core.audit import audit_context
+from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo provinces and demo users (deterministic, idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=SEED)
+
+    def handle(self, *args, seed, **opts):
+        with audit_context(source="demo"):
+            result = load_demo(seed)
+        before, after = result["structures"]
+        self.stdout.write(
+            _("Demo geography: %(a)d units created, %(b)d closed, %(t)d transitions.")
+            % {"a": before.created + after.created, "b": after.closed, "t": after.transitions}
+        )
+        self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
+        for spec, user in zip(DEMO_USERS, result["users"], strict=True):
+            self.stdout.write(f"  {user.username:<10} {spec.role}")
