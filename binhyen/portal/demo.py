@@ -32,7 +32,12 @@ REFORM = dt.date(2025, 7, 1)
 DEMO_PASSWORD = "binhyen-demo"
 SEED = 2025
 
-_SYLLABLES = ["An", "Bình", "Hòa", "Lạc", "Minh", "Phú", "Tân", "Thạnh", "Hưng", "Phước", "Long", "Sơn", "Thủy", "Vân", "Đức", "Nghĩa", "Trung", "Hiệp", "Thái", "Thịnh", "Khánh", "Lộc", "Hải", "Quang", "Mỹ", "Xuân", "Đông", "Tây", "Nam", "Bắc", "Cát", "Ngọc", "Lam", "Hà", "Yên"]
+_SYLLABLES = (
+    "An", "Bình", "Hòa", "Lạc", "Minh", "Phú", "Tân", "Thạnh", "Hưng", "Phước", "Long",
+    "Sơn", "Thủy", "Vân", "Đức", "Nghĩa", "Trung", "Hiệp", "Thái", "Thịnh", "Khánh", "Lộc",
+    "Hải", "Quang", "Mỹ", "Xuân", "Đông", "Tây", "Nam", "Bắc", "Cát", "Ngọc", "Lam", "Hà",
+    "Yên",
+)  # fmt: skip
 
 
 @dataclass
@@ -136,7 +141,7 @@ def build_structures(seed: int = SEED):
                 if member is split and (k % 2 == 1) != (group is groups[2]):
                     continue  # the split commune's villages go half to each successor
                 new_commune_of_village[village.code] = new_code
-    for ccode, villages in villages_of.items():
+    for villages in villages_of.values():
         for village in villages:
             new.append(
                 UnitRow(

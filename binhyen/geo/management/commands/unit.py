@@ -83,9 +83,8 @@ class Command(BaseCommand):
         if chain:
             lines.append(f"  {chain}")
         for t in data["predecessors"]:
-            lines.append(
-                f"  ← {t['date']} {t['kind']}: {t['predecessor']['name']} ({t['predecessor']['code']})"
-            )
+            pred = t["predecessor"]
+            lines.append(f"  ← {t['date']} {t['kind']}: {pred['name']} ({pred['code']})")
         for t in data["successors"]:
             lines.append(
                 f"  → {t['date']} {t['kind']}: {t['successor']['name']} ({t['successor']['code']})"
