@@ -162,3 +162,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
+# Serve static files straight from the apps (no collectstatic) in development and tests;
+# production runs `binhyen collectstatic` and serves the compressed copies.
+WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)

@@ -12,3 +12,4 @@ from .base import PASSWORD_HASHERS as _HASHERS  # noqa: E402
 # Argon2 stays first in production; tests hash with MD5 for speed except where they check it.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_HASHERS]
 LANGUAGE_CODE = "vi"
+WHITENOISE_USE_FINDERS = True
