@@ -157,6 +157,10 @@ class PlacementAnswer:
     detail: list[str] = field(default_factory=list)
 
     @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
+
+    @property
     def reason_label(self) -> str:
         return str(Unallocated(self.reason).label) if self.reason else ""
 

@@ -13,3 +13,4 @@ from .base import PASSWORD_HASHERS as _HASHERS  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_HASHERS]
 LANGUAGE_CODE = "vi"
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # static files come from the apps (above); nothing is collected
