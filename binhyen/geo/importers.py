@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -105,7 +106,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         msg = _("the file is not UTF-8 text (save it as CSV UTF-8)")
         raise FileRejected([RowError(label, line, "", msg)]) from exc
     reader = csv.reader(io.StringIO(text))
-    rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
+    rows = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(reader, start=1)]
     rows = [(n, cells) for n, cells in rows if any(cells)]
     if not rows:
         raise FileRejected([RowError(label, 0, "", _("the file is empty"))])
@@ -123,13 +124,18 @@ def _read_xlsx(path: Path):
     sheet = book.worksheets[0]
     rows = []
     for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else str(v).strip() for v in values]
+        cells = ["" if v is None else _clean(str(v)) for v in values]
         if any(cells):
             rows.append((n, cells))
     book.close()
     if not rows:
         raise FileRejected([RowError(path.name, 0, "", _("the file is empty"))])
     return [fold(c) for c in rows[0][1]], rows[1:]
+
+
+def _clean(cell: str) -> str:
+    """Stripped and NFC-composed: the same name typed or saved two ways compares equal."""
+    return unicodedata.normalize("NFC", cell.strip())
 
 
 def _columns(label: str, header: list[str], wanted: list[str]) -> dict[str, int]:
@@ -214,7 +220,11 @@ def _read_area_layout(label, header, body):
             errors.append(RowError(label, line, "commune_code", msg))
             ok = False
         if ok:
-            rows.append(UnitRow(line, code, name, type_word, Level.RESIDENTIAL_AREA, commune))
+            rows.append(
+                UnitRow(
+                    line, code, name, type_word, Level.RESIDENTIAL_AREA, commune, "commune_code"
+                )
+            )
     return rows, errors
 
 
@@ -228,13 +238,21 @@ def _read_gso_layout(label, header, body):
     has_district = "district_code" in roles and "district_name" in roles
     rows: list[UnitRow] = []
     errors: list[RowError] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], tuple[int, str]] = {}
 
     def add(line, level, code, name, type_word, parent):
         if (level, code) in seen:
+            first_line, first_name = seen[(level, code)]
+            if first_name != name:
+                msg = _("code %(code)s is %(name)s on line %(first)d: one code, one unit") % {
+                    "code": code,
+                    "name": first_name,
+                    "first": first_line,
+                }
+                errors.append(RowError(label, line, "code", msg))
             return
         if _check(label, line, code, name, errors):
-            seen.add((level, code))
+            seen[(level, code)] = (line, name)
             rows.append(UnitRow(line, code, name, type_word or type_word_of(name), level, parent))
 
     for line, cells in body:

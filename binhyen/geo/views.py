@@ -1,16 +1,31 @@
 """Pages of the administrative geography: public data, so every view is PUBLIC-scoped
 (logged-in users only; nothing here depends on jurisdiction)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from binhyen.accounts.scoping import PUBLIC, scoping
+from binhyen.accounts.choices import WRITER_ROLES, Role
+from binhyen.accounts.jurisdiction import can_access_unit
+from binhyen.accounts.scoping import JURISDICTION, PUBLIC, scoping
 from binhyen.core.queries import audit_entries_for
 
-from . import queries
-from .choices import LEVEL_RANK, Level
-from .forms import OnDateForm
+from . import queries, services
+from .choices import LEVEL_RANK
+from .forms import OnDateForm, UnitAttributesForm
+from .models import AdminUnit
+
+EDITOR_ROLES = WRITER_ROLES - {Role.GROUP_LEADER}
+
+
+def can_edit_unit(user, unit: AdminUnit) -> bool:
+    """System administrators, and officers whose jurisdiction covers the unit."""
+    return can_access_unit(user, unit, roles=EDITOR_ROLES)
 
 
 def _on_form(request) -> OnDateForm:
@@ -70,7 +85,7 @@ def unit_detail(request, code: str):
         today=today,
         new_rural=list(unit.new_rural.order_by("-year")),
         audit=audit_entries_for(request.user, unit)[:20],
-        level_labels=dict(Level.choices),
+        attributes_form=_attributes_form(unit) if can_edit_unit(request.user, unit) else None,
     )
     return render(request, "geo/unit_detail.html", context)
 
@@ -84,3 +99,31 @@ def search(request):
     results = Paginator(queries.search(text, on, limit=500), 50).get_page(request.GET.get("page"))
     template = "geo/_search_results.html" if request.htmx else "geo/search.html"
     return render(request, template, {"form": form, "q": text, "results": results, "on": on})
+
+
+def _attributes_form(unit: AdminUnit, data=None) -> UnitAttributesForm:
+    initial = {name: getattr(unit, name) for name in services.units.ATTRIBUTE_FIELDS}
+    return UnitAttributesForm(data, unit=unit, initial=initial)
+
+
+@scoping(JURISDICTION)
+@login_required
+@require_POST
+def edit_attributes(request, unit_id: int):
+    """Officers of a unit (or of a unit above it) set its attributes and new-rural status."""
+    unit = get_object_or_404(AdminUnit, pk=unit_id)
+    if not can_edit_unit(request.user, unit):
+        raise PermissionDenied
+    form = _attributes_form(unit, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.update_unit_attributes(
+            unit, **{name: data[name] for name in services.units.ATTRIBUTE_FIELDS}
+        )
+        if data.get("year"):
+            services.set_new_rural_status(unit, data["year"], data["new_rural_status"] or None)
+        messages.success(request, _("Saved."))
+        return redirect(reverse("geo:unit", args=[unit.code]) + f"?level={unit.level}")
+    return render(
+        request, "geo/unit_attributes_error.html", {"form": form, "unit": unit}, status=400
+    )

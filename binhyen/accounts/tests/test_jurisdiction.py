@@ -70,7 +70,7 @@ def test_an_undeclared_api_view_answers_403_json(client, triangle):
     client.force_login(triangle.officer)
     response = client.get("/api/undeclared/")
     assert response.status_code == 403
-    assert "jurisdiction" in response.json()["detail"] or "thẩm quyền" in response.json()["detail"]
+    assert "địa bàn quản lý" in response.json()["detail"]  # the user's language
 
 
 def test_the_system_admin_role_has_no_unit(db):

@@ -31,6 +31,7 @@ class UnitRow:
     type_word: str
     level: str
     parent_code: str = ""
+    parent_column: str = "parent_code"  # the file's name for it, for error messages
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class _StructureImport:
             if not row.parent_code:
                 if row.level != Level.PROVINCE:
                     msg = _("a %(level)s needs a parent code") % {"level": Level(row.level).label}
-                    self.error(self.unit_file, row.line, "parent_code", msg)
+                    self.error(self.unit_file, row.line, row.parent_column, msg)
                 continue
             parent = self.find_parent(row)
             if parent is None:
@@ -156,7 +157,7 @@ class _StructureImport:
                 self.error(
                     self.unit_file,
                     row.line,
-                    "parent_code",
+                    row.parent_column,
                     msg % {"code": row.parent_code, "date": self.on.strftime("%d/%m/%Y")},
                 )
             else:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from binhyen.conftest import AFTER, BEFORE, shared_file
+from binhyen.core.models import AuditEntry
 from binhyen.geo import queries
 from binhyen.geo.choices import Level, TransitionKind, Unallocated
 from binhyen.geo.models import AdminUnit, Transition
@@ -67,7 +68,8 @@ def test_rerunning_changes_nothing(national):
     )
     call_command("import_units", str(units_2024), "--valid-from=2025-03-01", stdout=out)
     assert (AdminUnit.objects.count(), Transition.objects.count()) == before
-    assert "0 created, 0 changed" in out.getvalue()
+    last = AuditEntry.objects.filter(action="bulk").order_by("-id").first()
+    assert last.after == {"created": 0, "changed": 0, "closed": 0, "transitions": 0}
     assert counts_on(BEFORE)["commune"] == 10035
 
 
