@@ -25,19 +25,21 @@ def national(django_db_setup, django_db_blocker):
     units_2025 = shared_file("units-2025.csv")
     lineage = shared_file("lineage-2025.csv")
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command(
-            "import_units", str(units_2024), "--valid-from", "2025-03-01", stdout=StringIO()
-        )
-        out = StringIO()
-        call_command(
-            "import_units",
-            str(units_2025),
-            "--valid-from=2025-07-01",
-            f"--lineage={lineage}",
-            stdout=out,
-        )
-        yield {"files": (units_2024, units_2025, lineage), "output": out.getvalue()}
+        import_both(units_2024, units_2025, lineage)
+        yield {"files": (units_2024, units_2025, lineage)}
         transaction.set_rollback(True)
+
+
+def import_both(units_2024, units_2025, lineage) -> None:
+    out = StringIO()
+    call_command("import_units", str(units_2024), "--valid-from=2025-03-01", stdout=out)
+    call_command(
+        "import_units",
+        str(units_2025),
+        "--valid-from=2025-07-01",
+        f"--lineage={lineage}",
+        stdout=out,
+    )
 
 
 def counts_on(on: dt.date) -> Counter:
@@ -58,15 +60,7 @@ def test_counts_before_and_after_the_reform(national):
 def test_rerunning_changes_nothing(national):
     units_2024, units_2025, lineage = national["files"]
     before = (AdminUnit.objects.count(), Transition.objects.count())
-    out = StringIO()
-    call_command(
-        "import_units",
-        str(units_2025),
-        "--valid-from=2025-07-01",
-        f"--lineage={lineage}",
-        stdout=out,
-    )
-    call_command("import_units", str(units_2024), "--valid-from=2025-03-01", stdout=out)
+    import_both(units_2024, units_2025, lineage)
     assert (AdminUnit.objects.count(), Transition.objects.count()) == before
     last = AuditEntry.objects.filter(action="bulk").order_by("-id").first()
     assert last.after == {"created": 0, "changed": 0, "closed": 0, "transitions": 0}
