@@ -9,6 +9,7 @@ call `record_bulk` with a summary.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,11 +64,20 @@ def register(unit_of: Callable[[Any], int | None] | None = None):
     return decorate
 
 
+# Fields never copied into the log: a password is replaced by a short fingerprint of its
+# hash (a change shows, the secret does not); the time of the last sign-in is no change.
+_SKIPPED = {"last_login"}
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The object's concrete field values as JSON-safe data (passwords never included)."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
+        if f.name in _SKIPPED:
+            continue
         if f.name == "password":
+            value = f.value_from_object(obj) or ""
+            data["password_fingerprint"] = hashlib.sha256(value.encode()).hexdigest()[:12]
             continue
         value = f.value_from_object(obj)
         data[f.attname] = DjangoJSONEncoder().default(value) if _needs_encoding(value) else value
@@ -162,6 +172,10 @@ def _on_post_delete(sender, instance, **kwargs):
 
 
 def connect_signals() -> None:
-    pre_save.connect(_on_pre_save, dispatch_uid="audit_pre_save")
-    post_save.connect(_on_post_save, dispatch_uid="audit_post_save")
-    post_delete.connect(_on_post_delete, dispatch_uid="audit_post_delete")
+    """Connect the handlers to each registered model only: unaudited models (the
+    placement table) keep Django's fast bulk delete."""
+    for model in _registry:
+        uid = model._meta.label_lower
+        pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"audit_pre_save:{uid}")
+        post_save.connect(_on_post_save, sender=model, dispatch_uid=f"audit_post_save:{uid}")
+        post_delete.connect(_on_post_delete, sender=model, dispatch_uid=f"audit_delete:{uid}")

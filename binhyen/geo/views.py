@@ -1,5 +1,6 @@
-"""Pages of the administrative geography: public data, so every view is PUBLIC-scoped
-(logged-in users only; nothing here depends on jurisdiction)."""
+"""Pages of the administrative geography. Units are public data (PUBLIC-scoped pages for
+signed-in users); the audit entries and the edit form on a unit's page, and the edit
+itself, depend on the user's jurisdiction."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -123,7 +124,8 @@ def edit_attributes(request, unit_id: int):
         if data.get("year"):
             services.set_new_rural_status(unit, data["year"], data["new_rural_status"] or None)
         messages.success(request, _("Saved."))
-        return redirect(reverse("geo:unit", args=[unit.code]) + f"?level={unit.level}")
+        on = (unit.valid_to or queries.today()).strftime("%d/%m/%Y")
+        return redirect(reverse("geo:unit", args=[unit.code]) + f"?level={unit.level}&on={on}")
     return render(
         request, "geo/unit_attributes_error.html", {"form": form, "unit": unit}, status=400
     )

@@ -163,5 +163,5 @@ LOGGING = {
 }
 TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
 # Serve static files straight from the apps (no collectstatic) in development and tests;
-# production runs `binhyen collectstatic` and serves the compressed copies.
+# production runs `binhyen collectstatic` and WhiteNoise serves the collected files.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)

@@ -88,3 +88,24 @@ def test_a_web_request_records_its_address(client, triangle):
     )
     assert response.status_code == 302
     assert AuditEntry.objects.count() == count  # changing language writes no domain object
+
+
+def test_a_password_change_is_recorded_without_the_secret(triangle):
+    user = triangle.outsider
+    with audit_context(actor=triangle.admin, source="test"):
+        user.set_password("another-long-password")
+        user.save()
+    entry = AuditEntry.objects.filter(model="accounts.user", object_id=str(user.pk)).first()
+    assert entry.action == "update"
+    changed = {field for field, _before, _after in entry.changed_fields()}
+    assert changed == {"password_fingerprint"}
+    assert "another-long-password" not in str(entry.after) and user.password not in str(entry.after)
+
+
+def test_signing_in_is_not_a_change(client, triangle):
+    from binhyen.portal.demo import DEMO_PASSWORD
+
+    count = AuditEntry.objects.count()
+    response = client.post(reverse("login"), {"username": "t.officer", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert AuditEntry.objects.count() == count

@@ -33,6 +33,7 @@ class Placement(models.Model):
             models.Index(fields=["structure_date", "province"], name="geo_place_province_idx"),
             models.Index(fields=["structure_date", "district"], name="geo_place_district_idx"),
             models.Index(fields=["structure_date", "commune"], name="geo_place_commune_idx"),
+            models.Index(fields=["structure_date", "residential_area"], name="geo_place_area_idx"),
         ]
 
     def __str__(self) -> str:

@@ -78,6 +78,13 @@ class ImportResult:
         return bool(self.created or self.changed or self.closed or self.transitions)
 
 
+_URBAN = {fold(w) for w in URBAN_TYPE_WORDS}
+
+
+def _is_urban(type_word: str) -> bool:
+    return fold(type_word) in _URBAN
+
+
 def base_name(name: str, type_word: str) -> str:
     """The name without its type word, folded: 'Huyện Côn Đảo' → 'con dao'."""
     folded, word = fold(name), fold(type_word)
@@ -269,7 +276,7 @@ class _StructureImport:
         UnitVersion.objects.bulk_update(
             self.touched_versions, ["name", "type_word", "parent", "valid_to", "search_name"], 1000
         )
-        AdminUnit.objects.bulk_update(self.renamed_units, ["name"], batch_size=1000)
+        AdminUnit.objects.bulk_update(self.renamed_units, ["name", "is_urban"], batch_size=1000)
         self.close_ceased(pairs)
         self.write_transitions(pairs, succs, continued, preds)
         self.result.placements = rebuild_placements()
@@ -287,7 +294,7 @@ class _StructureImport:
             code=row.code,
             name=row.name,
             valid_from=self.on,
-            is_urban=fold(row.type_word) in {fold(w) for w in URBAN_TYPE_WORDS},
+            is_urban=_is_urban(row.type_word),
         )
 
     def sync_version(self, unit: AdminUnit, row: UnitRow, is_new: bool) -> None:
@@ -316,8 +323,10 @@ class _StructureImport:
             self.apply(version, row, parent_id)
             self.new_versions.append(version)
             self.versions[unit.pk].append(version)
-        if unit.name != row.name:
+        urban = _is_urban(row.type_word)
+        if unit.name != row.name or (current and current.type_word != row.type_word):
             unit.name = row.name
+            unit.is_urban = urban
             self.renamed_units.append(unit)
         if not is_new:
             self.result.changed += 1

@@ -432,3 +432,20 @@ def test_statistics_office_conflicting_commune_rows_are_rejected(tmp_path):
     row = ("Thành phố Hà Nội", "93", "Huyện Sóc Sơn", "932", "Xã Khác", "93202", "Xã")
     path = write_csv(tmp_path / "gso.csv", GSO_HEADER, [*GSO_ROWS, row])
     assert f"gso.csv:{len(GSO_ROWS) + 2}" in rejected(path)
+
+
+def test_a_malformed_date_is_a_clear_error_not_a_traceback(tmp_path):
+    path = write_csv(tmp_path / "u.csv", UNIT_HEADER, BASE)
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("import_units", str(path), "--valid-from=2026-1-1", stdout=io.StringIO())
+
+
+def test_a_commune_that_becomes_a_ward_becomes_urban(tmp_path):
+    run(write_csv(tmp_path / "a.csv", UNIT_HEADER, BASE))
+    before = queries.unit_by_code("91102", ON, Level.COMMUNE).unit
+    assert not before.is_urban
+    ward = ("91102", "Phường Bình", "Phường", "commune", "911")
+    later = [ward if row[0] == "91102" else row for row in BASE]
+    run(write_csv(tmp_path / "b.csv", UNIT_HEADER, later), on="2026-04-30")
+    after = queries.unit_by_code("91102", dt.date(2026, 4, 30), Level.COMMUNE).unit
+    assert after.pk == before.pk and after.is_urban
