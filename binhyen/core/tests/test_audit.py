@@ -80,14 +80,17 @@ def test_audit_log_page_triangle(client, triangle):
     assert triangle.unit.name not in response.content.decode()
 
 
-def test_a_web_request_records_its_address(client, triangle):
-    client.force_login(triangle.admin)
-    count = AuditEntry.objects.count()
+def test_a_web_request_records_who_and_from_where(client, triangle):
+    client.force_login(triangle.officer)
+    url = reverse("geo:edit-attributes", args=[triangle.unit.pk])
     response = client.post(
-        reverse("set_language"), {"language": "vi", "next": "/"}, REMOTE_ADDR="10.9.8.7"
+        url, {"island": "on", "year": "2024", "new_rural_status": "model"}, REMOTE_ADDR="10.9.8.7"
     )
     assert response.status_code == 302
-    assert AuditEntry.objects.count() == count  # changing language writes no domain object
+    entries = AuditEntry.objects.filter(actor=triangle.officer, source="web")
+    assert {e.model for e in entries} == {"geo.adminunit", "geo.newruralrecord"}
+    assert {e.ip for e in entries} == {"10.9.8.7"}
+    assert len({e.request_id for e in entries}) == 1  # one request, one group
 
 
 def test_a_password_change_is_recorded_without_the_secret(triangle):
