@@ -88,24 +88,33 @@ def _needs_encoding(value: Any) -> bool:
     return value is not None and not isinstance(value, str | int | float | bool | list | dict)
 
 
-def _actor_fields(ctx: AuditContext) -> dict[str, Any]:
+def _context_fields() -> dict[str, Any]:
+    """Who, from where and in which request: the same on every entry."""
+    ctx = current()
     actor = ctx.actor
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        return {"actor": actor, "actor_label": actor.get_username()}
-    return {"actor": None, "actor_label": ""}
+    known = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if known else None,
+        "actor_label": actor.get_username() if known else "",
+        "ip": ctx.ip,
+        "request_id": ctx.request_id,
+        "source": ctx.source,
+    }
+
+
+def _object_fields(obj: models.Model) -> dict[str, Any]:
+    return {
+        "model": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:255],
+    }
 
 
 def _write(action: str, obj: models.Model, before: Any, after: Any, unit_id: int | None) -> None:
-    ctx = current()
     AuditEntry.objects.create(
-        **_actor_fields(ctx),
-        ip=ctx.ip,
-        request_id=ctx.request_id,
-        source=ctx.source,
+        **_context_fields(),
+        **_object_fields(obj),
         action=action,
-        model=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
         unit_id=unit_id,
         before=before,
         after=after,
@@ -116,12 +125,8 @@ def record_bulk(
     model: type[models.Model], summary: str, unit_id: int | None = None, **details: Any
 ) -> AuditEntry:
     """One entry for a bulk write that bypassed the per-object signals."""
-    ctx = current()
     return AuditEntry.objects.create(
-        **_actor_fields(ctx),
-        ip=ctx.ip,
-        request_id=ctx.request_id,
-        source=ctx.source,
+        **_context_fields(),
         action=AuditAction.BULK,
         model=model._meta.label_lower,
         unit_id=unit_id,
@@ -132,16 +137,10 @@ def record_bulk(
 
 def record_access(obj: models.Model, reason: str, unit_id: int | None = None) -> AuditEntry:
     """An access to confidential data (who looked, why)."""
-    ctx = current()
     return AuditEntry.objects.create(
-        **_actor_fields(ctx),
-        ip=ctx.ip,
-        request_id=ctx.request_id,
-        source=ctx.source,
+        **_context_fields(),
+        **_object_fields(obj),
         action=AuditAction.ACCESS,
-        model=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
         unit_id=unit_id,
         summary=reason,
     )
