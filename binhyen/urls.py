@@ -7,6 +7,7 @@ from binhyen.accounts.views import LoginView, LogoutView
 urlpatterns = [
     path("", include("binhyen.portal.urls")),
     path("geo/", include("binhyen.geo.urls")),
+    path("schemes/", include("binhyen.schemes.urls")),
     path("audit/", include("binhyen.core.urls")),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),

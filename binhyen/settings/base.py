@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "binhyen.core",
     "binhyen.geo",
     "binhyen.accounts",
+    "binhyen.schemes",
     "binhyen.api",
     "binhyen.portal",
 ]

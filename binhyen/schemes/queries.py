@@ -1,0 +1,354 @@
+"""Reads of the registry: what a user may see, and the counts reports need.
+
+Every count is taken for a unit (or the whole country) under the structure of a date,
+through the Placement table: a record of a commune merged in 2025 counts under its
+successor when the structure asked for is 2025's, and under the old commune when it is
+2024's. Records that cannot be placed at the level asked (a split commune) are counted
+under None, "unallocated", never guessed.
+
+Intervals are half-open: a point dissolved on D is no longer active on D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from binhyen.accounts.jurisdiction import restrict
+from binhyen.core.text import fold
+from binhyen.geo import queries as geo_queries
+from binhyen.geo.choices import LEVEL_RANK, Level
+from binhyen.geo.models import AdminUnit, Placement
+
+from .choices import EventKind, HostKind
+from .models import (
+    Group,
+    GroupHousehold,
+    GroupMember,
+    Household,
+    Label,
+    Organization,
+    Scheme,
+    SchemeEvent,
+    SchemeType,
+    SecurityTeam,
+    SecurityTeamMember,
+    SelfManagementBoard,
+    SteeringCommittee,
+)
+
+# ---- what a user may see -----------------------------------------------------------------
+
+
+def schemes_for_user(user) -> QuerySet[Scheme]:
+    return restrict(Scheme.objects.all(), user, "unit")
+
+
+def get_scheme_for_user(user, pk: int) -> Scheme:
+    qs = schemes_for_user(user).select_related("scheme_type", "organization", "unit")
+    return get_object_or_404(qs, pk=pk)
+
+
+def organizations_for_user(user) -> QuerySet[Organization]:
+    return restrict(Organization.objects.all(), user, "commune")
+
+
+def get_organization_for_user(user, pk: int) -> Organization:
+    return get_object_or_404(organizations_for_user(user).select_related("commune"), pk=pk)
+
+
+def groups_for_user(user) -> QuerySet[Group]:
+    return restrict(Group.objects.all(), user, "residential_area")
+
+
+def get_group_for_user(user, pk: int) -> Group:
+    qs = groups_for_user(user).select_related("residential_area", "scheme")
+    return get_object_or_404(qs, pk=pk)
+
+
+def households_for_user(user) -> QuerySet[Household]:
+    return restrict(Household.objects.all(), user, "residential_area")
+
+
+def security_teams_for_user(user) -> QuerySet[SecurityTeam]:
+    return restrict(SecurityTeam.objects.all(), user, "commune")
+
+
+def bodies_for_user(user, model) -> QuerySet:
+    return restrict(model.objects.all(), user, "unit")
+
+
+def search(qs: QuerySet, text: str) -> QuerySet:
+    """Every word of `text`, diacritics ignored, in the record's search name."""
+    for word in fold(text).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs
+
+
+# ---- dated predicates --------------------------------------------------------------------
+
+
+def in_force(start: str, end: str, on: dt.date) -> Q:
+    """Half-open [start, end) contains `on`."""
+    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": on}))
+
+
+def last_event_kind(on: dt.date) -> Subquery:
+    events = SchemeEvent.objects.filter(scheme=OuterRef("pk"), date__lte=on)
+    return Subquery(events.order_by("-date", "-pk").values("kind")[:1])
+
+
+def active_on(qs: QuerySet[Scheme], on: dt.date) -> QuerySet[Scheme]:
+    """Points active on a date: established, not dissolved, not suspended on that day."""
+    return (
+        qs.filter(in_force("established_on", "dissolved_on", on))
+        .annotate(_last_kind=last_event_kind(on))
+        .filter(_last_kind__in=[EventKind.ESTABLISHED, EventKind.REACTIVATED])
+    )
+
+
+def between(qs: QuerySet, field_name: str, start: dt.date, end: dt.date) -> QuerySet:
+    return qs.filter(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+
+
+# ---- geography -------------------------------------------------------------------------
+
+
+def under(qs: QuerySet, unit_field: str, unit: AdminUnit | None, structure_on: dt.date) -> QuerySet:
+    """Records whose unit rolls up to `unit` (None: anywhere) under the structure of a date.
+    Joins each record to exactly one Placement row, so nothing is counted twice."""
+    sdate = geo_queries.structure_date(structure_on)
+    lookups = {f"{unit_field}__placements__structure_date": sdate}
+    if unit is not None:
+        lookups[f"{unit_field}__placements__{unit.level}"] = unit
+    return qs.filter(**lookups)
+
+
+def child_level(unit: AdminUnit | None, structure_on: dt.date) -> str | None:
+    """The level just below `unit` that the structure of the date has."""
+    if unit is None:
+        return Level.PROVINCE
+    sdate = geo_queries.structure_date(structure_on)
+    for level in Level.values:
+        if LEVEL_RANK[level] <= LEVEL_RANK[unit.level]:
+            continue
+        rows = Placement.objects.filter(structure_date=sdate, **{unit.level: unit})
+        if rows.filter(**{f"{level}__isnull": False}).exists():
+            return level
+    return None
+
+
+# ---- counts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    count: int
+
+
+@dataclass
+class Counts:
+    """A total and its breakdown. `overlapping`: one record may count in several rows
+    (labels), so the rows do not add up to the total."""
+
+    total: int
+    rows: list[Row] = field(default_factory=list)
+    overlapping: bool = False
+    by: str = ""
+
+    @property
+    def row_sum(self) -> int:
+        return sum(r.count for r in self.rows)
+
+
+BREAKDOWNS = {
+    "type": _("by scheme type"),
+    "label": _("by label"),
+    "host_kind": _("by host kind"),
+    "unit": _("by unit"),
+}
+UNALLOCATED = _("Unallocated")
+
+
+def _labels_of(by: str, keys: list, level: str | None) -> dict:
+    if by == "type":
+        return {t.pk: t.label for t in SchemeType.objects.filter(pk__in=keys)}
+    if by == "label":
+        return {lb.pk: lb.label for lb in Label.objects.filter(pk__in=keys)}
+    if by == "host_kind":
+        return {k: str(HostKind(k).label) for k in keys if k}
+    if by == "unit":
+        return {u.pk: u.name for u in AdminUnit.objects.filter(pk__in=keys)}
+    return {}
+
+
+def breakdown(
+    qs: QuerySet, by: str | None, unit_field: str = "unit", level: str | None = None
+) -> Counts:
+    """Count distinct records of `qs` (already scoped with `under`), broken down."""
+    total = qs.values("pk").distinct().count()
+    if not by or (by == "unit" and level is None):
+        return Counts(total, by=by or "")
+    key = {
+        "type": "scheme_type_id",
+        "label": "scheme_type__labels",
+        "host_kind": "host_kind",
+        "unit": f"{unit_field}__placements__{level}",
+    }[by]
+    grouped = list(
+        qs.order_by().values(key).annotate(n=Count("pk", distinct=True)).values_list(key, "n")
+    )
+    names = _labels_of(by, [k for k, _n in grouped if k is not None], level)
+    none_label = _("No label") if by == "label" else UNALLOCATED
+    rows = [
+        Row(k, names.get(k, str(k)) if k is not None else str(none_label), n) for k, n in grouped
+    ]
+    rows.sort(key=lambda r: (r.key is None, -r.count, r.label))
+    return Counts(total, rows, overlapping=(by == "label"), by=by)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records a count covers: a unit (None: the whole country) under the
+    structure of a date, optionally within what a user may see."""
+
+    unit: AdminUnit | None = None
+    structure_on: dt.date | None = None
+    user: object = None
+
+    @property
+    def structure(self) -> dt.date:
+        return self.structure_on or geo_queries.today()
+
+    def apply(self, qs: QuerySet, unit_field: str) -> QuerySet:
+        if self.user is not None:
+            qs = restrict(qs, self.user, unit_field)
+        return under(qs, unit_field, self.unit, self.structure)
+
+    def sublevel(self) -> str | None:
+        return child_level(self.unit, self.structure)
+
+
+def schemes_active(scope: Scope, on: dt.date, by: str | None = None, **filters) -> Counts:
+    qs = active_on(scope.apply(Scheme.objects.filter(**filters), "unit"), on)
+    return breakdown(qs, by, "unit", scope.sublevel())
+
+
+def schemes_established(
+    scope: Scope, start: dt.date, end: dt.date, by: str | None = None, **filters
+) -> Counts:
+    qs = between(
+        scope.apply(Scheme.objects.filter(**filters), "unit"), "established_on", start, end
+    )
+    return breakdown(qs, by, "unit", scope.sublevel())
+
+
+def schemes_dissolved(
+    scope: Scope, start: dt.date, end: dt.date, by: str | None = None, **filters
+) -> Counts:
+    qs = between(scope.apply(Scheme.objects.filter(**filters), "unit"), "dissolved_on", start, end)
+    return breakdown(qs, by, "unit", scope.sublevel())
+
+
+@dataclass
+class StructureCounts:
+    """The self-management structure in force on a date."""
+
+    on: dt.date
+    steering_committees: int
+    boards: int
+    groups: int
+    households: int
+    members: int
+    security_teams: int
+    security_team_members: int
+
+
+def structure_on(scope: Scope, on: dt.date) -> StructureCounts:
+    groups = scope.apply(
+        Group.objects.filter(in_force("established_on", "dissolved_on", on)), "residential_area"
+    )
+    memberships = scope.apply(
+        GroupHousehold.objects.filter(in_force("joined_on", "left_on", on)),
+        "group__residential_area",
+    )
+    members = scope.apply(
+        GroupMember.objects.filter(in_force("joined_on", "left_on", on)), "group__residential_area"
+    )
+    teams = scope.apply(
+        SecurityTeam.objects.filter(in_force("formed_on", "dissolved_on", on)), "commune"
+    )
+    team_members = scope.apply(
+        SecurityTeamMember.objects.filter(in_force("appointed_on", "terminated_on", on)),
+        "team__commune",
+    )
+    return StructureCounts(
+        on=on,
+        steering_committees=scope.apply(
+            SteeringCommittee.objects.filter(in_force("established_on", "dissolved_on", on)), "unit"
+        ).count(),
+        boards=scope.apply(
+            SelfManagementBoard.objects.filter(in_force("established_on", "dissolved_on", on)),
+            "unit",
+        ).count(),
+        groups=groups.count(),
+        households=memberships.values("household_id").distinct().count(),
+        members=members.count(),
+        security_teams=teams.count(),
+        security_team_members=team_members.count(),
+    )
+
+
+# ---- replication of a type ---------------------------------------------------------------
+
+
+@dataclass
+class ReplicationYear:
+    year: int
+    established: int
+    dissolved: int
+    active_at_end: int
+    communes: int
+
+
+@dataclass
+class Replication:
+    scheme_type: SchemeType
+    first_established: dt.date | None
+    years: list[ReplicationYear]
+    where: Counts
+
+    @property
+    def peak(self) -> int:
+        return max((y.active_at_end for y in self.years), default=0)
+
+
+def replication(scheme_type: SchemeType, scope: Scope, today: dt.date | None = None) -> Replication:
+    """How a type spread: per year, points established and dissolved, points active at the
+    year's end (today for the current year) and communes reached; and where it is now."""
+    today = today or geo_queries.today()
+    points = scope.apply(Scheme.objects.filter(scheme_type=scheme_type), "unit")
+    first = points.order_by("established_on").values_list("established_on", flat=True).first()
+    years = []
+    if first is not None:
+        for year in range(first.year, today.year + 1):
+            end = min(dt.date(year, 12, 31), today)
+            start = dt.date(year, 1, 1)
+            active = active_on(points, end)
+            years.append(
+                ReplicationYear(
+                    year=year,
+                    established=between(points, "established_on", start, end).count(),
+                    dissolved=between(points, "dissolved_on", start, end).count(),
+                    active_at_end=active.count(),
+                    communes=active.values("unit__placements__commune").distinct().count(),
+                )
+            )
+    where = breakdown(active_on(points, today), "unit", "unit", scope.sublevel())
+    return Replication(scheme_type, first, years, where)

@@ -1,0 +1,100 @@
+"""Writes of the scheme-type catalogue."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from binhyen.geo.choices import Level
+
+from ..choices import HostKind, Origin
+from ..models import ComponentGrade, Label, SchemeComponent, SchemeType
+from .checks import fail
+
+TYPE_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "description",
+    "host_kinds",
+    "origin",
+    "origin_unit",
+    "has_groups",
+    "is_active",
+)
+
+
+def _check_type(scheme_type: SchemeType) -> None:
+    if not scheme_type.host_kinds:
+        fail("host_kinds", _("Choose at least one kind of host."))
+    unknown = set(scheme_type.host_kinds) - set(HostKind.values)
+    if unknown:
+        fail("host_kinds", _("Unknown host kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})
+    unit = scheme_type.origin_unit
+    if scheme_type.origin == Origin.MINISTRY and unit is not None:
+        fail("origin_unit", _("A type from the Ministry has no originating unit."))
+    if scheme_type.origin in (Origin.PROVINCE, Origin.COMMUNE):
+        expected = Level.PROVINCE if scheme_type.origin == Origin.PROVINCE else Level.COMMUNE
+        if unit is None or unit.level != expected:
+            fail(
+                "origin_unit",
+                _("Choose the %(level)s the type comes from.")
+                % {"level": Level(expected).label.lower()},
+            )
+
+
+@transaction.atomic
+def save_scheme_type(
+    scheme_type: SchemeType | None,
+    *,
+    labels: list[Label] | None = None,
+    components: list[tuple[str, str, str]] | None = None,
+    **values,
+) -> SchemeType:
+    """Create (scheme_type None) or update a type. `components` is the full ordered list of
+    (code, name, English name); components already graded are kept even if left out."""
+    unknown = set(values) - set(TYPE_FIELDS)
+    if unknown:
+        raise TypeError(f"not scheme type fields: {sorted(unknown)}")
+    scheme_type = scheme_type or SchemeType()
+    for name, value in values.items():
+        setattr(scheme_type, name, value)
+    scheme_type.host_kinds = list(dict.fromkeys(scheme_type.host_kinds or []))
+    _check_type(scheme_type)
+    clash = SchemeType.objects.filter(code=scheme_type.code).exclude(pk=scheme_type.pk)
+    if clash.exists():
+        fail("code", _("Another scheme type has the code %(code)s.") % {"code": scheme_type.code})
+    scheme_type.save()
+    if labels is not None:
+        scheme_type.labels.set(labels)
+    if components is not None:
+        _save_components(scheme_type, components)
+    return scheme_type
+
+
+def _save_components(scheme_type: SchemeType, components: list[tuple[str, str, str]]) -> None:
+    codes = [c[0] for c in components]
+    if len(set(codes)) != len(codes):
+        fail("components", _("Two components have the same code."))
+    existing = {c.code: c for c in scheme_type.components.all()}
+    for order, (code, name, name_en) in enumerate(components, start=1):
+        component = existing.pop(code, None) or SchemeComponent(scheme_type=scheme_type, code=code)
+        if (component.name, component.name_en, component.order) != (name, name_en, order) or (
+            component.pk is None
+        ):
+            component.name, component.name_en, component.order = name, name_en, order
+            component.save()
+    for component in existing.values():
+        if not ComponentGrade.objects.filter(component=component).exists():
+            component.delete()
+
+
+@transaction.atomic
+def save_label(label: Label | None, *, code: str, name: str, name_en: str = "") -> Label:
+    label = label or Label()
+    clash = Label.objects.filter(code=code).exclude(pk=label.pk)
+    if clash.exists():
+        fail("code", _("Another label has the code %(code)s.") % {"code": code})
+    label.code, label.name, label.name_en = code, name, name_en
+    label.save()
+    return label

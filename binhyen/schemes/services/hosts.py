@@ -1,0 +1,66 @@
+"""Writes of host organisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from binhyen.geo.choices import Level
+
+from ..choices import HostKind
+from ..models import Organization
+from .checks import fail, require_area_in_commune, require_level, require_order
+
+ORGANIZATION_FIELDS = (
+    "kind",
+    "name",
+    "commune",
+    "residential_area",
+    "address",
+    "tax_code",
+    "size_class",
+    "school_level",
+    "religious_kind",
+    "established_on",
+    "ceased_on",
+    "notes",
+)
+
+
+def _check(org: Organization) -> None:
+    if org.kind in (HostKind.RESIDENTIAL_AREA, HostKind.COMMUNE) or not org.kind:
+        fail("kind", _("Choose the kind of organisation."))
+    require_level("commune", org.commune, Level.COMMUNE)
+    if org.residential_area_id:
+        require_level("residential_area", org.residential_area, Level.RESIDENTIAL_AREA)
+        require_area_in_commune(org.residential_area, org.commune)
+    if org.kind != HostKind.ENTERPRISE:
+        org.size_class = ""
+    if org.kind != HostKind.SCHOOL:
+        org.school_level = ""
+    if org.kind != HostKind.RELIGIOUS:
+        org.religious_kind = ""
+    require_order("ceased_on", org.established_on, org.ceased_on, _("the date established"))
+
+
+@transaction.atomic
+def save_organization(org: Organization | None, **values) -> Organization:
+    unknown = set(values) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not organisation fields: {sorted(unknown)}")
+    org = org or Organization()
+    for name, value in values.items():
+        setattr(org, name, value)
+    _check(org)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def cease_organization(org: Organization, on: dt.date) -> Organization:
+    require_order("ceased_on", org.established_on, on, _("the date established"))
+    org.ceased_on = on
+    org.save(update_fields=["ceased_on"])
+    return org
