@@ -166,3 +166,8 @@ TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
 # Serve static files straight from the apps (no collectstatic) in development and tests;
 # production runs `binhyen collectstatic` and WhiteNoise serves the collected files.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
+
+# Map tiles for the maps of points: a tile server reachable from the police network,
+# e.g. https://tiles.example.vn/{z}/{x}/{y}.png. Empty: markers on a plain background.
+MAP_TILES_URL = env_str("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")

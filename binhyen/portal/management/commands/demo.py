@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from binhyen.accounts.choices import Role
 from binhyen.core.audit import audit_context
 from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
+from binhyen.schemes.demo import load_registry
 
 
 class Command(BaseCommand):
@@ -14,11 +16,16 @@ class Command(BaseCommand):
     def handle(self, *args, seed, **opts):
         with audit_context(source="demo"):
             result = load_demo(seed)
+            registry = load_registry(seed)
         before, after = result["structures"]
         self.stdout.write(
             _("Demo geography: %(a)d units created, %(b)d closed, %(t)d transitions.")
             % {"a": before.created + after.created, "b": after.closed, "t": after.transitions}
         )
+        self.stdout.write(
+            _("Demo registry: %(n)d scheme points with their groups and households.")
+            % {"n": registry["points"]}
+        )
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):
-            self.stdout.write(f"  {user.username:<10} {spec.role}")
+            self.stdout.write(f"  {user.username:<10} {Role(spec.role).label}")
