@@ -1,6 +1,6 @@
 """Pages of the registry. Each area of pages keeps its own URL list in this package."""
 
-from . import catalogue, hosts, imports, points, structure
+from . import catalogue, figures, hosts, imports, points, structure
 
 app_name = "schemes"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *hosts.urlpatterns,
     *structure.urlpatterns,
     *imports.urlpatterns,
+    *figures.urlpatterns,
 ]
