@@ -6,6 +6,7 @@ from binhyen.accounts.models import RoleAssignment
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.queries import can_read_audit
 from binhyen.geo import queries as geo_queries
+from binhyen.schemes import queries as scheme_queries
 
 
 @scoping(JURISDICTION)
@@ -17,6 +18,7 @@ def home(request):
     for a in assignments:
         covered = geo_queries.placed_under([a.unit], today).count() if a.unit_id else None
         roles.append((a, covered))
+    scope = scheme_queries.Scope(user=request.user)
     return render(
         request,
         "portal/home.html",
@@ -25,5 +27,7 @@ def home(request):
             "jurisdiction": jurisdiction_of(request.user),
             "can_audit": can_read_audit(request.user),
             "today": today,
+            "points": scheme_queries.schemes_active(scope, today).total,
+            "structure": scheme_queries.structure_on(scope, today),
         },
     )
