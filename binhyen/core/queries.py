@@ -26,9 +26,12 @@ def audit_log_for(user) -> QuerySet[AuditEntry]:
 
 def audit_entries_for(user, obj) -> QuerySet[AuditEntry]:
     """The history of one object, if the user may read the audit log."""
-    return audit_log_for(user).filter(
-        model=obj._meta.label_lower, object_id=str(obj.pk)
-    ) | audit_log_for(user).filter(unit_id=obj.pk, model="geo.unitversion")
+    from binhyen.geo.models import AdminUnit
+
+    entries = audit_log_for(user).filter(model=obj._meta.label_lower, object_id=str(obj.pk))
+    if isinstance(obj, AdminUnit):
+        entries |= audit_log_for(user).filter(unit_id=obj.pk, model="geo.unitversion")
+    return entries
 
 
 def search_audit(qs: QuerySet[AuditEntry], text: str) -> QuerySet[AuditEntry]:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "leaflet",
     "binhyen.core",
     "binhyen.geo",
     "binhyen.accounts",
