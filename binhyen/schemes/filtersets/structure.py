@@ -1,0 +1,72 @@
+"""Filters on the self-management structure, shared by the list pages and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from binhyen.geo import queries as geo_queries
+
+from .. import queries
+from ..choices import GroupKind
+from ..models import Group, Household
+
+
+def _under_code(queryset, unit_field: str, value: str):
+    """Records that roll up to the unit bearing `value` under today's structure."""
+    code = (value or "").strip()
+    if not code:
+        return queryset
+    today = geo_queries.today()
+    version = geo_queries.unit_by_code(code, today)
+    if version is None:
+        return queryset.none()
+    return queries.under(queryset, unit_field, version.unit, today)
+
+
+class GroupFilterSet(django_filters.FilterSet):
+    """`residential_area` is the code of the group's own residential area; `unit` is any
+    unit code, groups rolling up to it under today's structure; `active_on` keeps groups
+    in force on a date; `q` searches the name."""
+
+    kind = django_filters.ChoiceFilter(choices=GroupKind.choices, label=_("group kind"))
+    residential_area = django_filters.CharFilter(
+        field_name="residential_area__code", label=_("residential area code")
+    )
+    unit = django_filters.CharFilter(method="filter_unit", label=_("unit code"))
+    active_on = django_filters.DateFilter(method="filter_active_on", label=_("in force on"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("search"))
+
+    class Meta:
+        model = Group
+        fields = ["kind", "residential_area", "unit", "active_on", "q"]
+
+    def filter_unit(self, queryset, name, value):
+        return _under_code(queryset, "residential_area", value)
+
+    def filter_active_on(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(queries.in_force("established_on", "dissolved_on", value))
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        form.fields["active_on"].widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
+        return form
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    """`residential_area` is the code of the household's residential area; `q` searches
+    the head's name and the address, diacritics ignored."""
+
+    residential_area = django_filters.CharFilter(
+        field_name="residential_area__code", label=_("residential area code")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+
+    class Meta:
+        model = Household
+        fields = ["residential_area", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queries.search(queryset, value) if value else queryset
