@@ -78,6 +78,10 @@ def security_teams_for_user(user) -> QuerySet[SecurityTeam]:
     return restrict(SecurityTeam.objects.all(), user, "commune")
 
 
+def get_security_team_for_user(user, pk: int) -> SecurityTeam:
+    return get_object_or_404(security_teams_for_user(user).select_related("commune"), pk=pk)
+
+
 def bodies_for_user(user, model) -> QuerySet:
     return restrict(model.objects.all(), user, "unit")
 

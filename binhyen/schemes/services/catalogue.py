@@ -11,6 +11,7 @@ from ..choices import HostKind, Origin
 from ..models import ComponentGrade, Label, SchemeComponent, SchemeType
 from .checks import fail
 
+RESERVED_CODES = {"new"}  # path words of the catalogue pages
 TYPE_FIELDS = (
     "code",
     "name",
@@ -61,6 +62,8 @@ def save_scheme_type(
         setattr(scheme_type, name, value)
     scheme_type.host_kinds = list(dict.fromkeys(scheme_type.host_kinds or []))
     _check_type(scheme_type)
+    if scheme_type.code in RESERVED_CODES:
+        fail("code", _("The code %(code)s is reserved.") % {"code": scheme_type.code})
     clash = SchemeType.objects.filter(code=scheme_type.code).exclude(pk=scheme_type.pk)
     if clash.exists():
         fail("code", _("Another scheme type has the code %(code)s.") % {"code": scheme_type.code})

@@ -483,9 +483,7 @@ def team_new(request):
 
 
 def _team(request, pk: int) -> SecurityTeam:
-    return get_object_or_404(
-        queries.security_teams_for_user(request.user).select_related("commune"), pk=pk
-    )
+    return queries.get_security_team_for_user(request.user, pk)
 
 
 def _team_page(request, team: SecurityTeam, status: int = 200, **bound):
