@@ -6,6 +6,7 @@ from .views import DocsView, SchemaView
 
 urlpatterns = [
     path("v1/", include("binhyen.geo.api.urls")),
+    path("v1/", include("binhyen.schemes.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

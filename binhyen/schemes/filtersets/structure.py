@@ -8,7 +8,13 @@ from binhyen.geo import queries as geo_queries
 
 from .. import queries
 from ..choices import GroupKind
-from ..models import Group, Household
+from ..models import (
+    Group,
+    Household,
+    SecurityTeam,
+    SelfManagementBoard,
+    SteeringCommittee,
+)
 
 
 def _under_code(queryset, unit_field: str, value: str):
@@ -70,3 +76,40 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queries.search(queryset, value) if value else queryset
+
+
+class UnitDatedFilterSet(django_filters.FilterSet):
+    """`unit`: records rolling up to the unit of that code under today's structure;
+    `active_on`: records in force on a date."""
+
+    unit = django_filters.CharFilter(method="filter_unit", label=_("unit code"))
+    active_on = django_filters.DateFilter(method="filter_active_on", label=_("in force on"))
+    unit_field = "unit"
+    dates = ("established_on", "dissolved_on")
+
+    def filter_unit(self, queryset, name, value):
+        return _under_code(queryset, self.unit_field, value)
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(queries.in_force(*self.dates, value)) if value else queryset
+
+
+class SecurityTeamFilterSet(UnitDatedFilterSet):
+    unit_field = "commune"
+    dates = ("formed_on", "dissolved_on")
+
+    class Meta:
+        model = SecurityTeam
+        fields = ["unit", "active_on"]
+
+
+class SteeringCommitteeFilterSet(UnitDatedFilterSet):
+    class Meta:
+        model = SteeringCommittee
+        fields = ["unit", "active_on"]
+
+
+class SelfManagementBoardFilterSet(UnitDatedFilterSet):
+    class Meta:
+        model = SelfManagementBoard
+        fields = ["unit", "active_on"]

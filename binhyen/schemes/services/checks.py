@@ -44,10 +44,12 @@ def require_in_force(field: str, unit: AdminUnit, on: dt.date) -> None:
         )
 
 
-def require_area_in_commune(area: AdminUnit, commune: AdminUnit) -> None:
+def require_area_in_commune(
+    area: AdminUnit, commune: AdminUnit, field: str = "residential_area"
+) -> None:
     if not UnitVersion.objects.filter(unit=area, parent=commune).exists():
         fail(
-            "residential_area",
+            field,
             _("%(area)s is not in %(commune)s.") % {"area": area, "commune": commune},
         )
 
@@ -70,3 +72,13 @@ def require_position(latitude, longitude) -> None:
         fail("latitude", _("The latitude must be between 6 and 24 (Vietnam)."))
     if not LON_RANGE[0] <= float(longitude) <= LON_RANGE[1]:
         fail("longitude", _("The longitude must be between 102 and 118 (Vietnam)."))
+
+
+def require_open(field: str, start: dt.date, ended: dt.date | None, what: str) -> None:
+    """A date on which something (a group, a team) must still be in force."""
+    if ended is not None and start >= ended:
+        fail(
+            field,
+            _("The %(what)s ended on %(date)s.")
+            % {"what": what, "date": ended.strftime("%d/%m/%Y")},
+        )

@@ -28,7 +28,14 @@ from ..models import (
     SelfManagementBoard,
     SteeringCommittee,
 )
-from .checks import fail, require_area_in_commune, require_in_force, require_level, require_order
+from .checks import (
+    fail,
+    require_area_in_commune,
+    require_in_force,
+    require_level,
+    require_open,
+    require_order,
+)
 
 BODY_LEVEL = {SteeringCommittee: Level.COMMUNE, SelfManagementBoard: Level.RESIDENTIAL_AREA}
 
@@ -91,10 +98,11 @@ def dissolve_group(group: Group, on: dt.date) -> Group:
     require_order("dissolved_on", group.established_on, on, _("the date established"))
     group.dissolved_on = on
     group.save(update_fields=["dissolved_on"])
-    for row in group.memberships.filter(left_on__isnull=True):
+    still_in = Q(left_on__isnull=True) | Q(left_on__gt=on)
+    for row in group.memberships.filter(still_in):
         row.left_on = max(on, row.joined_on)
         row.save(update_fields=["left_on"])
-    for row in group.members.filter(left_on__isnull=True):
+    for row in group.members.filter(still_in):
         row.left_on = max(on, row.joined_on)
         row.save(update_fields=["left_on"])
     return group
@@ -179,6 +187,7 @@ def add_member(
     if not full_name.strip():
         fail("full_name", _("This field is required."))
     require_order("joined_on", group.established_on, joined_on, _("the group's establishment"))
+    require_open("joined_on", joined_on, group.dissolved_on, _("group"))
     require_order("left_on", joined_on, left_on, _("the date joined"))
     if household is not None and household.residential_area_id != group.residential_area_id:
         fail("household", _("The household lives in another residential area."))
@@ -226,7 +235,7 @@ def form_security_team(
         fail("decision_date", _("The decision is dated after the team was formed."))
     for area in areas:
         require_level("areas", area, Level.RESIDENTIAL_AREA)
-        require_area_in_commune(area, commune)
+        require_area_in_commune(area, commune, field="areas")
     team = SecurityTeam.objects.create(
         commune=commune,
         name=name,
@@ -244,7 +253,10 @@ def dissolve_security_team(team: SecurityTeam, on: dt.date) -> SecurityTeam:
     require_order("dissolved_on", team.formed_on, on, _("the date formed"))
     team.dissolved_on = on
     team.save(update_fields=["dissolved_on"])
-    team.members.filter(terminated_on__isnull=True).update(terminated_on=on)
+    still_in = Q(terminated_on__isnull=True) | Q(terminated_on__gt=on)
+    for member in team.members.filter(still_in):
+        member.terminated_on = max(on, member.appointed_on)
+        member.save(update_fields=["terminated_on"])
     return team
 
 
@@ -258,6 +270,7 @@ def appoint_team_member(
     phone: str = "",
 ) -> SecurityTeamMember:
     require_order("appointed_on", team.formed_on, appointed_on, _("the date formed"))
+    require_open("appointed_on", appointed_on, team.dissolved_on, _("team"))
     if not full_name.strip():
         fail("full_name", _("This field is required."))
     return SecurityTeamMember.objects.create(
