@@ -31,7 +31,7 @@ run: system-packages demo
 	$(BIN)/binhyen runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 lint: install
 	$(BIN)/ruff check binhyen

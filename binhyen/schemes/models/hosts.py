@@ -18,7 +18,16 @@ class Organization(Searchable):
 
     search_fields = ("name", "address", "tax_code")
 
-    kind = models.CharField(_("kind"), max_length=30, choices=ORGANIZATION_KINDS, db_index=True)
+    ref = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Stable key of the record in imported spreadsheets; unique when given."),
+    )
+    kind = models.CharField(
+        _("kind of organisation"), max_length=30, choices=ORGANIZATION_KINDS, db_index=True
+    )
     name = models.CharField(_("name"), max_length=255)
     commune = models.ForeignKey(
         AdminUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
@@ -51,6 +60,9 @@ class Organization(Searchable):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["ref"], condition=~Q(ref=""), name="schemes_org_ref_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(ceased_on__isnull=True)
                 | Q(established_on__isnull=True)

@@ -23,6 +23,13 @@ class Scheme(Searchable):
     scheme_type = models.ForeignKey(
         SchemeType, verbose_name=_("scheme type"), on_delete=models.PROTECT, related_name="points"
     )
+    ref = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Stable key of the record in imported spreadsheets; unique when given."),
+    )
     name = models.CharField(_("name"), max_length=255)
     host_kind = models.CharField(_("host kind"), max_length=30, choices=HostKind.choices)
     organization = models.ForeignKey(
@@ -77,6 +84,9 @@ class Scheme(Searchable):
                 condition=Q(dissolved_on__isnull=True)
                 | Q(dissolved_on__gte=models.F("established_on")),
                 name="schemes_point_interval_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["ref"], condition=~Q(ref=""), name="schemes_point_ref_unique"
             ),
         ]
 
@@ -153,7 +163,7 @@ class Recognition(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="recognitions")
     year = models.PositiveSmallIntegerField(_("year"))
-    kind = models.CharField(_("kind"), max_length=30, choices=RecognitionKind.choices)
+    kind = models.CharField(_("recognition"), max_length=30, choices=RecognitionKind.choices)
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     issued_by = models.CharField(_("issued by"), max_length=160, blank=True)

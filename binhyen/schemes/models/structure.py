@@ -65,8 +65,18 @@ class Group(models.Model):
     """A self-management group (tổ) of one residential area, usually 20 to 30 households.
     It may belong to a scheme point (an inter-household group scheme)."""
 
+    ref = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Stable key of the record in imported spreadsheets; unique when given."),
+    )
     kind = models.CharField(
-        _("kind"), max_length=30, choices=GroupKind.choices, default=GroupKind.INTER_HOUSEHOLD
+        _("kind of group"),
+        max_length=30,
+        choices=GroupKind.choices,
+        default=GroupKind.INTER_HOUSEHOLD,
     )
     name = models.CharField(_("name"), max_length=255)
     residential_area = models.ForeignKey(
@@ -93,7 +103,12 @@ class Group(models.Model):
                 fields=["residential_area", "established_on"], name="schemes_group_area_idx"
             )
         ]
-        constraints = [_interval_check("schemes_group_interval", "established_on", "dissolved_on")]
+        constraints = [
+            _interval_check("schemes_group_interval", "established_on", "dissolved_on"),
+            models.UniqueConstraint(
+                fields=["ref"], condition=~Q(ref=""), name="schemes_group_ref_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -103,6 +118,13 @@ class Group(models.Model):
 class Household(Searchable):
     search_fields = ("head_name", "address")
 
+    ref = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Stable key of the record in imported spreadsheets; unique when given."),
+    )
     residential_area = models.ForeignKey(
         AdminUnit, verbose_name=_("residential area"), on_delete=models.PROTECT, related_name="+"
     )
@@ -114,6 +136,11 @@ class Household(Searchable):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["residential_area_id", "head_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ref"], condition=~Q(ref=""), name="schemes_household_ref_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.head_name

@@ -3,6 +3,7 @@ through the model registry (core.audit); refusals are ValidationErrors keyed by 
 
 from .catalogue import save_label, save_scheme_type
 from .hosts import cease_organization, save_organization
+from .imports import ImportRejected, ImportResult, RowError, import_tables
 from .points import (
     StaleEdit,
     establish_scheme,
@@ -28,6 +29,10 @@ from .structure import (
 )
 
 __all__ = [
+    "ImportRejected",
+    "ImportResult",
+    "RowError",
+    "import_tables",
     "StaleEdit",
     "add_member",
     "appoint_team_member",

@@ -14,6 +14,7 @@ from ..models import Organization
 from .checks import fail, require_area_in_commune, require_level, require_order
 
 ORGANIZATION_FIELDS = (
+    "ref",
     "kind",
     "name",
     "commune",

@@ -28,6 +28,7 @@ from ..models import (
 from .checks import fail, require_in_force, require_level, require_order, require_position
 
 SCHEME_FIELDS = (
+    "ref",
     "scheme_type",
     "name",
     "host_kind",

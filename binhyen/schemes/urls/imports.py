@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import imports
+
+urlpatterns = [
+    path("import/", imports.import_page, name="import"),
+    path("import/confirm/", imports.import_confirm, name="import-confirm"),
+    path("import/template.xlsx", imports.import_template, name="import-template"),
+]
