@@ -5,7 +5,6 @@ refusal next to the field it concerns."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,24 +18,10 @@ from binhyen.geo.models.units import in_force_q
 from ..choices import ORGANIZATION_KINDS, ReligiousKind, SchoolLevel, SizeClass
 from ..models import Organization
 from ..permissions import OFFICER_ROLES
+from .common import date_field
 
 # above this many choices a select becomes a text box where the code is typed
 SELECT_LIMIT = 300
-DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "size": 10, "autocomplete": "off"}
-
-
-def date_field(label, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=DATE_ATTRS))
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError, rename=None) -> None:
-    """Put a service's refusal (a ValidationError keyed by model field) on the form's
-    fields; keys the form does not have become errors of the whole form."""
-    rename = rename or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for key, messages in errors.items():
-        name = rename.get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
 
 
 def units_in_force(level: str, user, roles=OFFICER_ROLES, on=None) -> QuerySet[AdminUnit]:

@@ -1,11 +1,10 @@
 """Forms of the scheme-point pages. They only shape input: the services validate the
 records (their field-keyed ValidationErrors are put back on these forms with
-`add_service_errors`)."""
+`apply_service_errors`)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import covered_unit_ids
@@ -24,6 +23,7 @@ from ..choices import (
     Status,
 )
 from ..models import Organization, Scheme, SchemeType
+from .common import DATE_ATTRS
 
 POINT_LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
 UNIT_OPTIONS_LIMIT = 1000
@@ -31,20 +31,8 @@ REPLICA_OPTIONS_LIMIT = 500
 ORGANIZATION_HOSTS = {value for value, _label in ORGANIZATION_KINDS}
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
-    """Put a service's ValidationError on the form: next to its field when the form has
-    it (or its alias), otherwise above the form."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = aliases.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
-
-
 def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10})
+    return forms.DateInput(attrs=DATE_ATTRS)
 
 
 class PointChoiceSelect(forms.Select):

@@ -13,7 +13,8 @@ from binhyen.geo.models import AdminUnit
 from ..choices import GroupKind, MemberRole
 from ..models import Group, Household, SelfManagementBoard, SteeringCommittee
 from ..permissions import OFFICER_ROLES, STRUCTURE_ROLES
-from .hosts import UnitChoiceField, area_options, areas_of, compact, date_field, units_in_force
+from .common import date_field
+from .hosts import UnitChoiceField, area_options, areas_of, compact, units_in_force
 
 BODY_KINDS = {"committee": SteeringCommittee, "board": SelfManagementBoard}
 BODY_LEVELS = {"committee": Level.COMMUNE, "board": Level.RESIDENTIAL_AREA}

@@ -23,7 +23,7 @@ from binhyen.geo.models import AdminUnit
 
 from .. import queries, services
 from ..forms.catalogue import CatalogueFilterForm, LabelForm, SchemeTypeForm
-from ..forms.hosts import apply_service_errors
+from ..forms.common import apply_service_errors
 from ..models import Label, SchemeType
 from ..permissions import can_edit_catalogue
 from ..queries import Scope

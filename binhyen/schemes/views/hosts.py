@@ -19,7 +19,8 @@ from binhyen.geo import queries as geo_queries
 
 from .. import queries, services
 from ..filtersets.hosts import OrganizationFilterSet
-from ..forms.hosts import CeaseForm, OrganizationForm, apply_service_errors
+from ..forms.common import apply_service_errors
+from ..forms.hosts import CeaseForm, OrganizationForm
 from ..models import Organization
 from ..permissions import can_write_anywhere, can_write_unit
 

@@ -28,13 +28,8 @@ from binhyen.geo import queries as geo_queries
 from .. import exports, permissions, queries, services
 from ..choices import UNIT_HOSTS
 from ..filtersets.points import SchemeFilterSet
-from ..forms.points import (
-    EventForm,
-    GradeForm,
-    RecognitionForm,
-    SchemeForm,
-    add_service_errors,
-)
+from ..forms.common import apply_service_errors
+from ..forms.points import EventForm, GradeForm, RecognitionForm, SchemeForm
 from ..models import ComponentGrade, Scheme
 
 PAGE_SIZE = 50
@@ -257,7 +252,7 @@ def point_event(request, pk: int):
         try:
             services.record_event(point, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _saved(request, point)
     return _point_page(request, point, status=400, event_form=form)
@@ -273,7 +268,7 @@ def point_grade(request, pk: int):
         try:
             services.grade_scheme(point, **form.service_values())
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _saved(request, point)
     return _point_page(request, point, status=400, grade_form=form)
@@ -289,7 +284,7 @@ def point_recognize(request, pk: int):
         try:
             services.recognize_scheme(point, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _saved(request, point)
     return _point_page(request, point, status=400, recognition_form=form)
@@ -345,7 +340,7 @@ def point_new(request):
             try:
                 point = services.establish_scheme(**form.service_values())
             except ValidationError as error:
-                add_service_errors(form, error, form.error_aliases())
+                apply_service_errors(form, error, form.error_aliases())
             else:
                 return _saved(request, point)
         return _form_page(request, form, status=400)
@@ -366,7 +361,7 @@ def point_edit(request, pk: int):
             except services.StaleEdit:
                 return _stale_page(request, form, point)
             except ValidationError as error:
-                add_service_errors(form, error, form.error_aliases())
+                apply_service_errors(form, error, form.error_aliases())
             else:
                 return _saved(request, point)
         return _form_page(request, form, point, status=400)

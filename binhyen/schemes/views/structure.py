@@ -30,7 +30,8 @@ from binhyen.geo.choices import Level
 from .. import queries, services
 from ..choices import GroupKind, MemberRole
 from ..filtersets.structure import GroupFilterSet, HouseholdFilterSet
-from ..forms.hosts import apply_service_errors, areas_of, units_in_force
+from ..forms.common import apply_service_errors
+from ..forms.hosts import areas_of, units_in_force
 from ..forms.structure import (
     BODY_KINDS,
     BodyForm,
