@@ -9,6 +9,18 @@ PAGES = [
     ("portal:home", {}),
     ("geo:tree", {}),
     ("geo:search", {}),
+    ("schemes:list", {}),
+    ("schemes:figures", {}),
+    ("schemes:map", {}),
+    ("schemes:types", {}),
+    ("schemes:type", {"code": "4-an-toan"}),
+    ("schemes:labels", {}),
+    ("schemes:organizations", {}),
+    ("schemes:groups", {}),
+    ("schemes:households", {}),
+    ("schemes:bodies", {}),
+    ("schemes:teams", {}),
+    ("schemes:import", {}),
 ]
 
 
