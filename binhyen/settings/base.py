@@ -87,6 +87,9 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Long work (imports) in a background thread with a progress page (core/jobs.py). Off on
+# SQLite: a long write transaction there would lock every other request out.
+BACKGROUND_JOBS = env_bool("BACKGROUND_JOBS", not DATABASE_URL.startswith("sqlite"))
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -14,3 +14,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_HASHERS]
 LANGUAGE_CODE = "vi"
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files come from the apps (above); nothing is collected
+BACKGROUND_JOBS = False  # jobs run inline; core/tests/test_jobs.py runs them in threads

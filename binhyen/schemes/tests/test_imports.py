@@ -369,7 +369,7 @@ def uploads(settings, tmp_path):
 
 def upload(client, path: Path, kind: str = ""):
     with path.open("rb") as fh:
-        return client.post(reverse("schemes:import"), {"file": fh, "kind": kind})
+        return client.post(reverse("schemes:import"), {"file": fh, "kind": kind}, follow=True)
 
 
 def test_page_checks_then_imports_on_confirmation(client, triangle, book, uploads):
@@ -380,13 +380,35 @@ def test_page_checks_then_imports_on_confirmation(client, triangle, book, upload
     assert response.context["result"].counts["households"].created == 5
     assert Household.objects.count() == 0 and len(list(uploads.iterdir())) == 1
     token = response.context["token"]
-    response = client.post(reverse("schemes:import-confirm"), {"token": token})
+    response = client.post(reverse("schemes:import-confirm"), {"token": token}, follow=True)
     assert response.status_code == 200 and response.context["done"]
+    job_page = response.redirect_chain[-1][0]
     assert Household.objects.count() == 3 and not list(uploads.iterdir())
     entry = AuditEntry.objects.filter(action=AuditAction.BULK, model="schemes.household").get()
     assert entry.actor == triangle.parent_officer
     again = client.post(reverse("schemes:import-confirm"), {"token": token})
-    assert again.status_code == 302  # the upload was used
+    assert again.status_code == 302 and again.url == job_page  # one import only
+    assert Household.objects.count() == 3
+    # the outcome stays readable by its owner, by nobody else
+    assert client.get(job_page).status_code == 200
+    client.force_login(triangle.officer)
+    assert client.get(job_page).status_code == 404
+
+
+def test_job_page_polls_while_the_import_runs(client, triangle, uploads):
+    from binhyen.core import jobs
+
+    client.force_login(triangle.parent_officer)
+    job = jobs.start(triangle.parent_officer.pk, "slow", lambda progress: None)
+    state = jobs.get(job, triangle.parent_officer.pk)
+    jobs._put(job, jobs.JobState(state.owner_id, "slow", stage="Hộ gia đình", rows=12000))
+    session = client.session
+    session["schemes_import_uploads"] = {"t": {"name": "big.csv", "format": "csv", "kind": "",
+                                               "jobs": {job: True}}}  # fmt: skip
+    session.save()
+    page = client.get(reverse("schemes:import-job", args=[job]))
+    assert page.status_code == 200 and 'hx-trigger="every 1s"' in page.content.decode()
+    assert "12.000" in page.content.decode()
 
 
 def test_page_shows_errors_of_rows_outside_the_jurisdiction(client, triangle, book, uploads):

@@ -1,29 +1,43 @@
 """The spreadsheet import page: upload a file, read the check (errors or what would
 change), then confirm. The upload waits under VAR_DIR/uploads, named by a random token
 remembered in the uploader's session, until it is imported or a day has passed. Every
-row must be in the user's jurisdiction (the importer checks each one)."""
+row must be in the user's jurisdiction (the importer checks each one).
+
+The check and the import run as jobs (core.jobs): the job page shows the rows read so
+far while they run, then their outcome."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import jobs
 from binhyen.core.audit import audit_context
 from binhyen.core.middleware import client_ip
 
 from .. import exports
 from ..forms.imports import KIND_LABELS, MAX_UPLOAD_MB, ImportConfirmForm, ImportUploadForm
-from ..importers import COLUMNS, KINDS, ImportRejected, import_files, sniff
+from ..importers import (
+    COLUMNS,
+    KINDS,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    import_files,
+    sniff,
+)
 from ..permissions import can_write_anywhere
 
 SESSION_KEY = "schemes_import_uploads"
@@ -87,27 +101,57 @@ def _forget(pending: dict, token: str) -> None:
         _path(token, entry["format"]).unlink(missing_ok=True)
 
 
-def _run(request, token: str, entry: dict, dry_run: bool):
-    """The import of an upload as the user: (result, None) or (None, rejection)."""
-    files = [(_path(token, entry["format"]), entry["name"])]
-    with audit_context(actor=request.user, ip=client_ip(request), source="import"):
+def _close(request, token: str, entry: dict) -> None:
+    """Nothing left to confirm: delete the upload, keep its entry for its job pages."""
+    _path(token, entry["format"]).unlink(missing_ok=True)
+    entry["closed"] = True
+    request.session.modified = True
+
+
+@dataclass
+class Outcome:
+    """What a check or an import job leaves for its page (picklable, for the cache)."""
+
+    result: ImportResult | None
+    errors: list[RowError]
+    truncated: bool = False
+
+
+def _work(files, kind, user, dry_run: bool, actor_ip, progress) -> Outcome:
+    def report(kind: str, rows: int, finished: bool) -> None:
+        progress(str(KIND_LABELS[kind]), rows)
+
+    with audit_context(actor=user, ip=actor_ip, source="import"):
         try:
-            result = import_files(files, entry["kind"] or None, user=request.user, dry_run=dry_run)
+            result = import_files(files, kind, user=user, dry_run=dry_run, progress=report)
         except ImportRejected as exc:
-            return None, exc
-    return result, None
+            return Outcome(None, list(exc.errors), exc.truncated)
+    return Outcome(result, [])
 
 
-def _result_page(request, token, entry, result, rejected, done: bool, status: int = 200):
+def _start(request, token: str, entry: dict, dry_run: bool) -> str:
+    """Start the check (dry run) or the import of an upload as the user; the job token."""
+    files = [(_path(token, entry["format"]), entry["name"])]
+    label = f"{'check' if dry_run else 'import'} {entry['name']}"
+    args = (files, entry["kind"] or None, request.user, dry_run, client_ip(request))
+    job = jobs.start(request.user.pk, label, _work, *args)
+    entry.setdefault("jobs", {})[job] = dry_run
+    request.session.modified = True
+    return job
+
+
+def _result_page(request, token, entry, outcome: Outcome, done: bool):
+    result = outcome.result
     context = {
         "token": token,
         "name": entry["name"],
         "result": result,
         "rows": [(KIND_LABELS[k], k, c) for k, c in result.counts.items()] if result else [],
-        "rejected": rejected,
+        "rejected": outcome if outcome.errors else None,
         "done": done,
         "confirm_form": ImportConfirmForm(initial={"token": token}),
     }
+    status = 400 if outcome.errors else 200
     return render(request, "schemes/import_result.html", context, status=status)
 
 
@@ -121,12 +165,7 @@ def import_page(request):
         token = _store(request, form)
         if token is not None:
             entry = request.session[SESSION_KEY][token]
-            result, rejected = _run(request, token, entry, dry_run=True)
-            if rejected is not None or not result.changed_anything:
-                _forget(request.session[SESSION_KEY], token)  # nothing to confirm
-                request.session.modified = True
-            status = 200 if rejected is None else 400
-            return _result_page(request, token, entry, result, rejected, False, status)
+            return redirect("schemes:import-job", job=_start(request, token, entry, True))
     layouts = [(KIND_LABELS[k], k, [c.name for c in COLUMNS[k]]) for k in KINDS]
     context = {"form": form, "layouts": layouts, "max_mb": MAX_UPLOAD_MB}
     return render(
@@ -144,16 +183,57 @@ def import_confirm(request):
     pending = request.session.get(SESSION_KEY, {})
     token = form.cleaned_data["token"] if form.is_valid() else ""
     entry = pending.get(token)
-    if entry is None or not _path(token, entry["format"]).exists():
+    if entry is not None and entry.get("importing"):  # confirmed twice: one import only
+        return redirect("schemes:import-job", job=entry["importing"])
+    if entry is None or entry.get("closed") or not _path(token, entry["format"]).exists():
         messages.error(request, _("This upload is no longer available: upload the file again."))
         return redirect("schemes:import")
-    try:
-        result, rejected = _run(request, token, entry, dry_run=False)
-    finally:
-        _forget(pending, token)
-        request.session[SESSION_KEY] = pending
-    status = 200 if rejected is None else 400
-    return _result_page(request, token, entry, result, rejected, True, status)
+    entry["importing"] = _start(request, token, entry, False)
+    return redirect("schemes:import-job", job=entry["importing"])
+
+
+def _entry_of_job(request, job: str) -> tuple[str, dict, bool]:
+    for token, entry in request.session.get(SESSION_KEY, {}).items():
+        if job in entry.get("jobs", {}):
+            return token, entry, entry["jobs"][job]
+    raise Http404
+
+
+@scoping(JURISDICTION)
+@login_required
+def import_job(request, job: str):
+    """A check or an import: its progress while it runs (the page polls), then its outcome."""
+    _require_writer(request)
+    state = jobs.get(job, request.user.pk)
+    if state is None:
+        raise Http404
+    token, entry, dry_run = _entry_of_job(request, job)
+    if state.running:
+        context = {"state": state, "name": entry["name"], "dry_run": dry_run, "job": job}
+        template = "schemes/_import_progress.html" if request.htmx else "schemes/import_job.html"
+        return render(request, template, context)
+    outcome = state.outcome or Outcome(
+        None,
+        [
+            RowError(
+                "",
+                "",
+                0,
+                "",
+                _(
+                    "The import stopped on an unexpected error; nothing was written. "
+                    "Try again or tell the administrator."
+                ),
+            )
+        ],
+    )
+    if not dry_run or outcome.errors or not outcome.result.changed_anything:
+        _close(request, token, entry)
+    if request.htmx:  # the polling fragment hands over to the full page
+        response = render(request, "schemes/_import_progress.html", {"state": state})
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    return _result_page(request, token, entry, outcome, done=not dry_run)
 
 
 @scoping(JURISDICTION)
