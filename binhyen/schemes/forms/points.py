@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binhyen.accounts.jurisdiction import covered_unit_ids
 from binhyen.geo import queries as geo_queries
@@ -90,7 +91,9 @@ class SchemeForm(forms.Form):
         label=_("Founding decision date"), required=False, widget=_date_input()
     )
     decision_signer = forms.CharField(label=_("Signed by"), max_length=120, required=False)
-    leader_name = forms.CharField(label=_("Leader"), max_length=120, required=False)
+    leader_name = forms.CharField(
+        label=pgettext_lazy("scheme point", "Leader"), max_length=120, required=False
+    )
     leader_phone = forms.CharField(
         label=_("Leader's phone"),
         max_length=40,
