@@ -213,8 +213,34 @@ def breakdown(
     rows = [
         Row(k, names.get(k, str(k)) if k is not None else str(none_label), n) for k, n in grouped
     ]
-    rows.sort(key=lambda r: (r.key is None, -r.count, r.label))
+    if by == "unit":
+        rows = _own_level_apart(qs, rows, unit_field, level)
+    rows.sort(key=lambda r: (r.key is None or r.key == AT_UNIT_ITSELF, -r.count, r.label))
     return Counts(total, rows, overlapping=(by == "label"), by=by)
+
+
+AT_UNIT_ITSELF = "self"
+
+
+def _own_level_apart(qs: QuerySet, rows: list[Row], unit_field: str, level: str) -> list[Row]:
+    """Records of the broken-down unit itself (a commune-hosted point, when a commune is
+    broken down by residential area) have no sub-unit but are placed: show them apart
+    from the truly unallocated."""
+    unplaced = next((r for r in rows if r.key is None), None)
+    if unplaced is None:
+        return rows
+    coarser = [lv for lv in Level.values if LEVEL_RANK[lv] < LEVEL_RANK[level]]
+    # (a new filter() on the placement would join it again: filter the unit, read the
+    # placement through the existing join, count in Python; these are few rows)
+    own_unit = qs.filter(**{f"{unit_field}__level__in": coarser})
+    placed = own_unit.values_list("pk", f"{unit_field}__placements__{level}")
+    own = len({pk for pk, sub in placed if sub is None})
+    if not own:
+        return rows
+    unplaced.count -= own
+    rows = [r for r in rows if r.key is not None or r.count]
+    rows.append(Row(AT_UNIT_ITSELF, str(_("At the unit itself (not in a sub-unit)")), own))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -333,6 +359,13 @@ class Replication:
         return max((y.active_at_end for y in self.years), default=0)
 
 
+def _communes_reached(points: QuerySet) -> int:
+    """Distinct communes of the points under the scope's structure (reading the placement
+    through the scope's own join; a point placed in no commune is no commune)."""
+    communes = points.order_by().values_list("unit__placements__commune", flat=True).distinct()
+    return len([c for c in communes if c is not None])
+
+
 def replication(scheme_type: SchemeType, scope: Scope, today: dt.date | None = None) -> Replication:
     """How a type spread: per year, points established and dissolved, points active at the
     year's end (today for the current year) and communes reached; and where it is now."""
@@ -351,7 +384,7 @@ def replication(scheme_type: SchemeType, scope: Scope, today: dt.date | None = N
                     established=between(points, "established_on", start, end).count(),
                     dissolved=between(points, "dissolved_on", start, end).count(),
                     active_at_end=active.count(),
-                    communes=active.values("unit__placements__commune").distinct().count(),
+                    communes=_communes_reached(active),
                 )
             )
     where = breakdown(active_on(points, today), "unit", "unit", scope.sublevel())

@@ -27,6 +27,7 @@ from ..models import Organization, Scheme, SchemeType
 from .common import DATE_ATTRS
 
 POINT_LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
+OUTSIDE_LABEL = _("a point outside your jurisdiction")
 UNIT_OPTIONS_LIMIT = 1000
 REPLICA_OPTIONS_LIMIT = 500
 ORGANIZATION_HOSTS = {value for value, _label in ORGANIZATION_KINDS}
@@ -158,9 +159,11 @@ class SchemeForm(forms.Form):
         rows = list(offered.values_list("pk", "name", "scheme_type_id")[:REPLICA_OPTIONS_LIMIT])
         current = self.initial.get("replicated_from")
         if current and current not in {pk for pk, _n, _t in rows}:
-            rows += list(
-                Scheme.objects.filter(pk=current).values_list("pk", "name", "scheme_type_id")
-            )
+            # keep the recorded origin, but name it only if the user may see it
+            origin = Scheme.objects.filter(pk=current).values_list("pk", "name", "scheme_type_id")
+            visible = seen.filter(pk=current).exists()
+            rows += [(pk, name if visible else str(OUTSIDE_LABEL), t) for pk, name, t in origin]
+            field.queryset = seen | Scheme.objects.filter(pk=current)
         field.widget = PointChoiceSelect(types={pk: t for pk, _n, t in rows})
         field.widget.choices = [("", "---------")] + [(pk, name) for pk, name, _t in rows]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import audit
 from binhyen.geo.choices import Level
 
 from ..choices import HostKind, Origin
@@ -69,7 +70,18 @@ def save_scheme_type(
         fail("code", _("Another scheme type has the code %(code)s.") % {"code": scheme_type.code})
     scheme_type.save()
     if labels is not None:
+        before = sorted(scheme_type.labels.values_list("code", flat=True))
         scheme_type.labels.set(labels)
+        after = sorted(label.code for label in labels)
+        if before != after:  # many-to-many changes send no save signal: audit them here
+            audit.record_bulk(
+                SchemeType,
+                f"labels of {scheme_type.code}: {', '.join(after) or '-'}",
+                scheme_type.origin_unit_id,
+                type=scheme_type.code,
+                before=before,
+                after=after,
+            )
     if components is not None:
         _save_components(scheme_type, components)
     return scheme_type

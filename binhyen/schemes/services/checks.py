@@ -82,3 +82,18 @@ def require_open(field: str, start: dt.date, ended: dt.date | None, what: str) -
             _("The %(what)s ended on %(date)s.")
             % {"what": what, "date": ended.strftime("%d/%m/%Y")},
         )
+
+
+def group_point_problem(scheme, area: AdminUnit) -> str:
+    """Why a group of `area` cannot belong to `scheme` ("" when it can): the point's type
+    must have groups, and the point must sit in that area or in its commune."""
+    if not scheme.scheme_type.has_groups:
+        return _("Points of this type have no groups.")
+    if scheme.unit_id == area.pk:
+        return ""
+    if (
+        scheme.unit.level == Level.COMMUNE
+        and UnitVersion.objects.filter(unit=area, parent_id=scheme.unit_id).exists()
+    ):
+        return ""
+    return _("The point is neither in this residential area nor in its commune.")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from binhyen.geo.choices import Level
 
 from ..choices import HostKind
-from ..models import Organization
+from ..models import Organization, Scheme
 from .checks import fail, require_area_in_commune, require_level, require_order
 
 ORGANIZATION_FIELDS = (
@@ -56,7 +56,17 @@ def save_organization(org: Organization | None, **values) -> Organization:
         setattr(org, name, value)
     _check(org)
     org.save()
+    _move_points(org)
     return org
+
+
+def _move_points(org: Organization) -> None:
+    """A point sits where its host organisation sits (ADR 0004): follow a move."""
+    unit_id = org.residential_area_id or org.commune_id
+    for point in Scheme.objects.filter(organization=org).exclude(unit_id=unit_id):
+        point.unit_id = unit_id
+        point.version += 1
+        point.save(update_fields=["unit", "version"])
 
 
 @transaction.atomic

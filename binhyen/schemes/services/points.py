@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 
 from ..choices import (
@@ -157,6 +158,8 @@ def record_event(
             _("A point that is %(status)s cannot be %(event)s.")
             % {"status": status.label.lower(), "event": EventKind(kind).label.lower()},
         )
+    if date > geo_queries.today():
+        fail("date", _("The date cannot be in the future."))
     last = _last_event(locked)
     if last is not None and date < last.date:
         fail(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from binhyen.core import audit
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
 
@@ -30,6 +31,7 @@ from ..models import (
 )
 from .checks import (
     fail,
+    group_point_problem,
     require_area_in_commune,
     require_in_force,
     require_level,
@@ -76,10 +78,9 @@ def create_group(
     require_level("residential_area", residential_area, Level.RESIDENTIAL_AREA)
     require_in_force("residential_area", residential_area, established_on)
     if scheme is not None:
-        if not scheme.scheme_type.has_groups:
-            fail("scheme", _("Points of this type have no groups."))
-        if scheme.unit_id != residential_area.pk and scheme.unit.level == Level.RESIDENTIAL_AREA:
-            fail("scheme", _("The point is in another residential area."))
+        problem = group_point_problem(scheme, residential_area)
+        if problem:
+            fail("scheme", problem)
     if not name.strip():
         fail("name", _("This field is required."))
     return Group.objects.create(
@@ -164,9 +165,17 @@ def join_group(
     )
 
 
+def _no_later_end(field: str, current_end: dt.date | None, new_end: dt.date) -> None:
+    """An ended membership can be corrected to end earlier, never reopened or extended
+    (that would bypass the checks made when joining)."""
+    if current_end is not None and new_end > current_end:
+        fail(field, _("It already ended on %(date)s.") % {"date": _d(current_end)})
+
+
 @transaction.atomic
 def leave_group(membership: GroupHousehold, left_on: dt.date) -> GroupHousehold:
     require_order("left_on", membership.joined_on, left_on, _("the date joined"))
+    _no_later_end("left_on", membership.left_on, left_on)
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])
     return membership
@@ -210,6 +219,7 @@ def add_member(
 @transaction.atomic
 def end_membership(member: GroupMember, left_on: dt.date) -> GroupMember:
     require_order("left_on", member.joined_on, left_on, _("the date joined"))
+    _no_later_end("left_on", member.left_on, left_on)
     member.left_on = left_on
     member.save(update_fields=["left_on"])
     return member
@@ -245,6 +255,13 @@ def form_security_team(
         formed_on=formed_on,
     )
     team.areas.set(areas)
+    audit.record_bulk(
+        SecurityTeam,
+        f"areas of team {team.pk}: {', '.join(a.code for a in areas) or '-'}",
+        commune.pk,
+        team=team.pk,
+        areas=[a.code for a in areas],
+    )
     return team
 
 
@@ -281,6 +298,7 @@ def appoint_team_member(
 @transaction.atomic
 def terminate_team_member(member: SecurityTeamMember, on: dt.date) -> SecurityTeamMember:
     require_order("terminated_on", member.appointed_on, on, _("the date appointed"))
+    _no_later_end("terminated_on", member.terminated_on, on)
     member.terminated_on = on
     member.save(update_fields=["terminated_on"])
     return member

@@ -453,6 +453,7 @@ def test_every_write_is_audited_with_the_records_unit(make_point, commune, area)
         services.create_body(SteeringCommittee, unit=commune, name="Ban", established_on=NEW)
     assert rows == [
         ("schemes.securityteam", "create", commune.pk),
+        ("schemes.securityteam", "bulk", commune.pk),  # the areas it covers
         ("schemes.securityteammember", "create", commune.pk),
         ("schemes.steeringcommittee", "create", commune.pk),
     ]
@@ -468,5 +469,8 @@ def test_every_write_is_audited_with_the_records_unit(make_point, commune, area)
             origin_unit=province,
             labels=[Label.objects.get(code="drugs")],
         )
-    assert rows == [("schemes.schemetype", "create", province.pk)]
+    assert rows == [
+        ("schemes.schemetype", "create", province.pk),
+        ("schemes.schemetype", "bulk", province.pk),  # its labels (many-to-many)
+    ]
     assert org.pk and scheme_type("mo-hinh-tinh").labels.count() == 1

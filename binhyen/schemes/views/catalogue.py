@@ -203,9 +203,9 @@ def type_detail(request, code: str):
     replication = queries.replication(scheme_type, scope)
     where = replication.where
     codes = dict(
-        AdminUnit.objects.filter(pk__in=[r.key for r in where.rows if r.key]).values_list(
-            "pk", "code"
-        )
+        AdminUnit.objects.filter(
+            pk__in=[r.key for r in where.rows if isinstance(r.key, int)]
+        ).values_list("pk", "code")
     )
     where_rows = [(row, codes.get(row.key)) for row in where.rows]
     context = {

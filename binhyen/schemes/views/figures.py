@@ -43,7 +43,7 @@ def figures(request):
             counts = queries.schemes_dissolved(scope, data["start"], data["end"], by, **filters)
         drill = {}
         if by == "unit":
-            keys = [r.key for r in counts.rows if r.key is not None]
+            keys = [r.key for r in counts.rows if isinstance(r.key, int)]
             drill = {u.pk: u for u in AdminUnit.objects.filter(pk__in=keys)}
         context.update(
             data=data,

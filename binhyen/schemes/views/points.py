@@ -29,7 +29,7 @@ from .. import exports, permissions, queries, services
 from ..choices import UNIT_HOSTS
 from ..filtersets.points import SchemeFilterSet
 from ..forms.common import apply_service_errors
-from ..forms.points import EventForm, GradeForm, RecognitionForm, SchemeForm
+from ..forms.points import OUTSIDE_LABEL, EventForm, GradeForm, RecognitionForm, SchemeForm
 from ..models import ComponentGrade, Scheme
 
 PAGE_SIZE = 50
@@ -306,6 +306,10 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _visible(user, point: Scheme) -> bool:
+    return queries.schemes_for_user(user).filter(pk=point.pk).exists()
+
+
 def _stale_page(request, form: SchemeForm, point: Scheme):
     """Nothing was written. Show what the other person saved where it differs from what
     was typed, keep the typed values, and take the current version: saving again is then
@@ -319,6 +323,10 @@ def _stale_page(request, form: SchemeForm, point: Scheme):
         if name == "unit" and org_host:
             continue
         theirs = getattr(current, name)
+        if isinstance(theirs, Scheme) and not _visible(request.user, theirs):
+            theirs = OUTSIDE_LABEL
+        if isinstance(mine, Scheme) and not _visible(request.user, mine):
+            mine = OUTSIDE_LABEL
         if _shown(theirs) != _shown(mine):
             differences.append((form.fields[name].label, _shown(theirs), _shown(mine)))
     data = request.POST.copy()

@@ -18,7 +18,7 @@ from .base import RegistryView
 
 def _row_keys(by: str, rows) -> dict:
     """Public keys of count rows: codes rather than internal ids."""
-    ids = [r.key for r in rows if r.key is not None]
+    ids = [r.key for r in rows if isinstance(r.key, int)]
     model = {"type": SchemeType, "label": Label, "unit": AdminUnit}.get(by)
     if model is None or not ids:
         return {}

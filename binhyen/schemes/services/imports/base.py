@@ -325,6 +325,14 @@ class RunBase:
             return None
         return found
 
+    @staticmethod
+    def names_current(row: Row, column: str, current) -> bool:
+        """Whether the reference cell names the record already linked (`current`): an
+        export names it even when the user may not see it, and importing the file back
+        must change nothing."""
+        ref = row.values.get(column)
+        return bool(ref) and current is not None and ref in {current.ref, f"#{current.pk}"}
+
     def own_record(self, model, scoped, row: Row, select=()) -> Any:
         """The record named by the row's own ref: the record, None (a new one), or FAILED."""
         ref = row.values["ref"]

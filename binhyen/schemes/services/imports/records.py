@@ -249,7 +249,12 @@ class RecordRows:
             return None
         if existing is not None and not self.may_write(row, "ref", existing.unit):
             return None
-        if "replicated_from_ref" in v:
+        current_origin = existing.replicated_from if existing is not None else None
+        if "replicated_from_ref" in v and self.names_current(
+            row, "replicated_from_ref", current_origin
+        ):
+            values["replicated_from"] = current_origin
+        elif "replicated_from_ref" in v:
             origin = self.referenced(self.points, row, "replicated_from_ref", self.load_points)
             if v["replicated_from_ref"] and origin is None:
                 return None

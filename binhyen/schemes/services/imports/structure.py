@@ -7,14 +7,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from binhyen.core import audit
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
 from binhyen.schemes import queries
 from binhyen.schemes.choices import GroupKind, MemberRole
 from binhyen.schemes.models import Group, GroupHousehold, GroupMember, Household
 
+from ..checks import group_point_problem
 from .base import (
     BATCH,
     FAILED,
@@ -100,16 +104,18 @@ class StructureRows:
             return None
         if not self.date_order(row, "dissolved_on", on, _("the date established")):
             return None
-        scheme = self.referenced(self.points, row, "scheme_ref")
-        if v.get("scheme_ref"):
-            if scheme is None:
-                return None
-            if not scheme.scheme_type.has_groups:
-                self.error(row, "scheme_ref", _("Points of this type have no groups."))
-                return None
-            if scheme.unit_id != area.pk and scheme.unit.level == Level.RESIDENTIAL_AREA:
-                self.error(row, "scheme_ref", _("The point is in another residential area."))
-                return None
+        current_scheme = existing.scheme if existing is not None else None
+        if self.names_current(row, "scheme_ref", current_scheme):
+            scheme = current_scheme
+        else:
+            scheme = self.referenced(self.points, row, "scheme_ref")
+            if v.get("scheme_ref"):
+                if scheme is None:
+                    return None
+                problem = group_point_problem(scheme, area)
+                if problem:
+                    self.error(row, "scheme_ref", problem)
+                    return None
         values = {
             "ref": user_ref(ref),
             "name": v["name"],
@@ -141,11 +147,21 @@ class StructureRows:
             info.id = group.pk
         fields = ["ref", "name", "kind", "established_on", "dissolved_on", "scheme"]
         Group.objects.bulk_update(changed, fields, batch_size=BATCH)
+        closed = {GroupHousehold: 0, GroupMember: 0}
         for group in dissolved:  # as services.dissolve_group: who is still in leaves that day
             on = group.dissolved_on
-            for model in (GroupHousehold, GroupMember):
-                model.objects.filter(group=group, left_on__isnull=True, joined_on__lte=on).update(
-                    left_on=on
+            still_in = Q(left_on__isnull=True) | Q(left_on__gt=on)
+            for model in closed:
+                closed[model] += model.objects.filter(still_in, group=group).update(
+                    left_on=Greatest(Value(on), F("joined_on"))
+                )
+        for model, count in closed.items():
+            if count:
+                audit.record_bulk(
+                    model,
+                    f"{count} closed: their groups were dissolved by an import",
+                    None,
+                    rows=count,
                 )
 
     def load_groups(self, refs: set) -> None:
