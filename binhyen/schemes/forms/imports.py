@@ -16,6 +16,12 @@ KIND_LABELS = {
 }
 
 
+def too_large_message() -> str:
+    return _("The file is larger than %(mb)d MB: import it with the import_schemes command.") % {
+        "mb": MAX_UPLOAD_MB
+    }
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("File (XLSX or CSV)"))
     kind = forms.ChoiceField(
@@ -30,10 +36,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB: import it with the import_schemes command.")
-                % {"mb": MAX_UPLOAD_MB}
-            )
+            raise forms.ValidationError(too_large_message())
         return upload
 
 

@@ -130,9 +130,31 @@ def _unknown_layout() -> str:
     }
 
 
+# openpyxl keeps a workbook's shared strings in memory even in read-only mode: refuse a
+# workbook whose XML would unpack to more than this (a "zip bomb" or a giant file).
+MAX_SHARED_STRINGS_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 4 * 1024 * 1024 * 1024
+
+
+def _check_unpacked_size(path: Path, label: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        message = _("The file cannot be read as an Excel workbook.")
+        raise FileRejected([RowError(label, "", 0, "", message)]) from exc
+    shared = sum(p.file_size for p in parts if p.filename.endswith("sharedStrings.xml"))
+    if shared > MAX_SHARED_STRINGS_BYTES or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        message = _(
+            "The workbook is too large once unpacked: split it, or save its sheets as CSV files."
+        )
+        raise FileRejected([RowError(label, "", 0, "", message)])
+
+
 def _xlsx_tables(path: Path, label: str, kind: str | None, opened: Opened, books: list) -> None:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path, label)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

@@ -190,6 +190,7 @@ def grade_scheme(
 ) -> Grading:
     """Record (or correct) the grading of a year. A composite type is graded per
     component, every component; the overall grade is then the worst of them."""
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()  # one grading at a time
     if year < scheme.established_on.year:
         fail("year", _("The point was established after that year."))
     if scheme.dissolved_on and year > scheme.dissolved_on.year:

@@ -51,7 +51,10 @@ def create_body(model, *, unit: AdminUnit, name: str, established_on: dt.date, *
     """A steering committee (commune) or a self-management board (residential area)."""
     require_level("unit", unit, BODY_LEVEL[model])
     require_in_force("unit", unit, established_on)
-    clash = model.objects.filter(unit=unit, dissolved_on__isnull=True)
+    AdminUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one at a time per unit
+    clash = overlapping(
+        model.objects.filter(unit=unit), established_on, None, "established_on", "dissolved_on"
+    )
     if clash.exists():
         fail("unit", _("%(unit)s already has one in force.") % {"unit": unit})
     return model.objects.create(unit=unit, name=name, established_on=established_on, **extra)

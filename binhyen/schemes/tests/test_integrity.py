@@ -178,3 +178,43 @@ def test_an_export_naming_a_point_outside_the_jurisdiction_imports_back_unchange
     assert result.counts["points"].unchanged >= 1 and not result.changed_anything
     point.refresh_from_db()
     assert point.replicated_from_id == origin.pk
+
+
+def test_an_upload_over_the_limit_is_refused_while_it_arrives(client, triangle, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from binhyen.schemes.forms import imports as import_forms
+
+    settings.VAR_DIR = tmp_path
+    client.force_login(triangle.parent_officer)
+    big = SimpleUploadedFile("big.csv", b"ref,name\n" + b"x" * (2 * 1024 * 1024))
+    original = import_forms.MAX_UPLOAD_MB
+    try:
+        import_forms.MAX_UPLOAD_MB = 1
+        from binhyen.schemes.views import imports as import_views
+
+        import_views.MAX_UPLOAD_MB = 1
+        response = client.post(reverse("schemes:import"), {"file": big})
+    finally:
+        import_forms.MAX_UPLOAD_MB = original
+        import_views.MAX_UPLOAD_MB = original
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not (tmp_path / "uploads").exists() or not list((tmp_path / "uploads").iterdir())
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(db, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from binhyen.schemes.importers import FileRejected, reading
+
+    book = Workbook()
+    book.active.title = "households"
+    book.active.append(["ref", "residential_area_code", "head_name"])
+    for i in range(200):
+        book.active.append([f"H{i}", "9910101", f"Tên chủ hộ số {i}"])
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 10_000)  # openpyxl writes inline strings
+    with pytest.raises(FileRejected):
+        import_files([path])

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
@@ -28,7 +30,13 @@ from binhyen.core.audit import audit_context
 from binhyen.core.middleware import client_ip
 
 from .. import exports
-from ..forms.imports import KIND_LABELS, MAX_UPLOAD_MB, ImportConfirmForm, ImportUploadForm
+from ..forms.imports import (
+    KIND_LABELS,
+    MAX_UPLOAD_MB,
+    ImportConfirmForm,
+    ImportUploadForm,
+    too_large_message,
+)
 from ..importers import (
     COLUMNS,
     KINDS,
@@ -155,12 +163,38 @@ def _result_page(request, token, entry, outcome: Outcome, done: bool):
     return render(request, "schemes/import_result.html", context, status=status)
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops receiving an upload once it passes the limit, instead of storing it whole
+    before the form can say it is too large."""
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > MAX_UPLOAD_MB * 1024 * 1024:
+            self.request.upload_too_large = True
+            raise StopUpload()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # upload handlers must be set before CSRF reads the body: checked just below
 @scoping(JURISDICTION)
 @login_required
 def import_page(request):
+    request.upload_handlers.insert(0, _SizeLimit(request))
+    return _import_page(request)
+
+
+@csrf_protect
+def _import_page(request):
     """Upload and check (a dry run): the errors, or what the import would change."""
     _require_writer(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(None, too_large_message())
     if request.method == "POST" and form.is_valid():
         token = _store(request, form)
         if token is not None:
