@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("binhyen.portal.urls")),
     path("geo/", include("binhyen.geo.urls")),
     path("schemes/", include("binhyen.schemes.urls")),
+    path("tips/", include("binhyen.tips.urls")),
+    path("outcomes/", include("binhyen.outcomes.urls")),
     path("audit/", include("binhyen.core.urls")),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),

@@ -7,6 +7,8 @@ from .views import DocsView, SchemaView
 urlpatterns = [
     path("v1/", include("binhyen.geo.api.urls")),
     path("v1/", include("binhyen.schemes.api.urls")),
+    path("v1/", include("binhyen.tips.api.urls")),
+    path("v1/", include("binhyen.outcomes.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

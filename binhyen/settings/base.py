@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "binhyen.geo",
     "binhyen.accounts",
     "binhyen.schemes",
+    "binhyen.tips",
+    "binhyen.outcomes",
     "binhyen.api",
     "binhyen.portal",
 ]
@@ -170,6 +172,10 @@ TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
 # Serve static files straight from the apps (no collectstatic) in development and tests;
 # production runs `binhyen collectstatic` and WhiteNoise serves the collected files.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
+
+# Fernet keys encrypting informants' and managed persons' data (first encrypts, all
+# decrypt). Rotation: put a new key first, run `binhyen rotate_keys`, drop the old key.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 
 # Map tiles for the maps of points: a tile server reachable from the police network,
 # e.g. https://tiles.example.vn/{z}/{x}/{y}.png. Empty: markers on a plain background.

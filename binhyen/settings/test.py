@@ -5,6 +5,11 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("SECURE_COOKIES", "false")
+# a fixed test key (never used outside tests); a second, older key tests decryption after rotation
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "n1qzD0A6y3Pq4fHk3VhYp0bQ2m9zQJm3k6wqXcJ1y8E=,0MqGJ0rD4F6w3l0t0w1xQ8gK2bV5n8y4Jz7cH2pR6aU=",
+)
 
 from .base import *  # noqa: E402,F403
 from .base import PASSWORD_HASHERS as _HASHERS  # noqa: E402
