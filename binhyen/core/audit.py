@@ -67,6 +67,7 @@ def register(unit_of: Callable[[Any], int | None] | None = None):
 # Fields never copied into the log: a password is replaced by a short fingerprint of its
 # hash (a change shows, the secret does not); the time of the last sign-in is no change.
 _SKIPPED = {"last_login"}
+_SECRETS = {"password", "passphrase_hash"}
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -75,9 +76,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for f in obj._meta.concrete_fields:
         if f.name in _SKIPPED:
             continue
-        if f.name == "password":
+        if f.name in _SECRETS:
             value = f.value_from_object(obj) or ""
-            data["password_fingerprint"] = hashlib.sha256(value.encode()).hexdigest()[:12]
+            data[f"{f.name}_fingerprint"] = hashlib.sha256(value.encode()).hexdigest()[:12]
             continue
         value = f.value_from_object(obj)
         data[f.attname] = DjangoJSONEncoder().default(value) if _needs_encoding(value) else value

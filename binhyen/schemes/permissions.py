@@ -14,7 +14,7 @@ from binhyen.accounts.choices import Role
 from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
 from binhyen.geo.models import AdminUnit
 
-OFFICER_ROLES = {Role.PROVINCIAL_OFFICER, Role.COMMUNE_OFFICER}
+OFFICER_ROLES = {Role.PROVINCIAL_OFFICER, Role.COMMUNE_OFFICER, Role.UNIT_CHIEF}
 STRUCTURE_ROLES = OFFICER_ROLES | {Role.GROUP_LEADER}
 
 

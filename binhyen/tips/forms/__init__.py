@@ -1,0 +1,1 @@
+"""Forms of tips and cases, one module per area."""

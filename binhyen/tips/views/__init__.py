@@ -1,0 +1,1 @@
+"""Pages of tips and cases, one module per area."""
