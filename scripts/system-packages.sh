@@ -3,9 +3,11 @@
 # them and goes on: the features that need them are then unavailable.
 #   gettext               compiles the interface translations (compiled .mo files are committed too)
 #   postgresql            the production database (tests run on it in CI)
+#   chromium              headless browser for the browser tests (CI)
 set -u
 want=(gettext)
 [ "${WITH_POSTGRES:-0}" = 1 ] && want+=(postgresql)
+[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
