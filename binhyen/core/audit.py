@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from .models import AuditAction, AuditEntry
@@ -81,6 +82,8 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             data[f"{f.name}_fingerprint"] = hashlib.sha256(value.encode()).hexdigest()[:12]
             continue
         value = f.value_from_object(obj)
+        if isinstance(value, FieldFile):
+            value = value.name or ""
         data[f.attname] = DjangoJSONEncoder().default(value) if _needs_encoding(value) else value
     return data
 

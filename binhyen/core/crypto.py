@@ -73,9 +73,13 @@ def rotate(token: str) -> str:
 
 
 def blind_index(text: str) -> str:
-    """A keyed hash to find equal values (duplicate informants) without decrypting."""
-    key = _keys()[0].encode()
-    return hashlib.blake2b(text.strip().casefold().encode(), key=key[:64], digest_size=16).hexdigest()
+    """A keyed hash to find equal values (the same managed person) without decrypting.
+    Its key (BLIND_INDEX_KEY, else derived from SECRET_KEY) must never change: unlike
+    the encryption keys it is not rotated, or stored indexes would stop matching."""
+    secret = getattr(settings, "BLIND_INDEX_KEY", "") or f"blind-index:{settings.SECRET_KEY}"
+    key = hashlib.sha256(secret.encode()).digest()
+    value = text.strip().casefold().encode()
+    return hashlib.blake2b(value, key=key, digest_size=16).hexdigest()
 
 
 # model → names of its encrypted text fields; `binhyen rotate_keys` re-encrypts them all

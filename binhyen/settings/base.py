@@ -176,6 +176,9 @@ WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
 # Fernet keys encrypting informants' and managed persons' data (first encrypts, all
 # decrypt). Rotation: put a new key first, run `binhyen rotate_keys`, drop the old key.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+# Key of the blind indexes that find the same protected person without decrypting. Set it
+# once and never change it (default: derived from SECRET_KEY, which then must not change).
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", "")
 
 # Map tiles for the maps of points: a tile server reachable from the police network,
 # e.g. https://tiles.example.vn/{z}/{x}/{y}.png. Empty: markers on a plain background.

@@ -16,6 +16,7 @@ from binhyen.core import audit, crypto
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
+from binhyen.schemes.permissions import OFFICER_ROLES
 from binhyen.schemes.services.checks import fail, require_position
 
 from ..choices import NEXT, REFERABLE, Channel, EventKind, Status
@@ -228,7 +229,7 @@ def link_duplicate(tip: Tip, original: Tip, reason: str, by=None) -> Tip:
 @transaction.atomic
 def assign_officer(tip: Tip, officer, by=None) -> Tip:
     """An officer of the handling unit takes part in handling the tip."""
-    if not can_access_unit(officer, tip.handling_unit):
+    if not can_access_unit(officer, tip.handling_unit, roles=OFFICER_ROLES):
         fail("officer", _("The officer does not serve the handling unit."))
     tip.officers.add(officer)
     _event(tip, EventKind.ASSIGNED, by, officer.get_full_name() or officer.username)
