@@ -21,6 +21,14 @@ PAGES = [
     ("schemes:bodies", {}),
     ("schemes:teams", {}),
     ("schemes:import", {}),
+    ("outcomes:index", {}),
+    ("outcomes:list", {"slug": "weapons"}),
+    ("outcomes:periods", {}),
+    ("outcomes:figures", {}),
+    ("outcomes:import", {}),
+    ("tips:list", {}),
+    ("tips:queue", {}),
+    ("tips:cases", {}),
 ]
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from binhyen.accounts.choices import Role
 from binhyen.core.audit import audit_context
 from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
+from binhyen.outcomes.demo import load_outcomes
 from binhyen.schemes.demo import load_registry
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with audit_context(source="demo"):
             result = load_demo(seed)
             registry = load_registry(seed)
+            outcomes = load_outcomes(seed)
         before, after = result["structures"]
         self.stdout.write(
             _("Demo geography: %(a)d units created, %(b)d closed, %(t)d transitions.")
@@ -25,6 +27,9 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo registry: %(n)d scheme points with their groups and households.")
             % {"n": registry["points"]}
+        )
+        self.stdout.write(
+            _("Demo outcome registers: %(n)d records.") % {"n": outcomes["records"]}
         )
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):

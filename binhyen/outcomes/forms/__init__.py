@@ -1,0 +1,1 @@
+"""Forms of the registers' pages, one module per area."""

@@ -1,0 +1,1 @@
+"""Pages of the outcome registers, one module per area."""
