@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
-from binhyen.accounts.jurisdiction import can_access_unit
+from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
 from binhyen.core import audit, crypto
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
@@ -242,6 +242,9 @@ def can_reveal(user, tip: Tip) -> bool:
         return False
     if tip.officers.filter(pk=user.pk).exists():
         return True
+    # a chief by an explicit role: an administrator's unrestricted reach is not enough
+    if Role.UNIT_CHIEF not in jurisdiction_of(user).roles:
+        return False
     return can_access_unit(user, tip.handling_unit, roles={Role.UNIT_CHIEF})
 
 

@@ -6,6 +6,7 @@ from binhyen.core.audit import audit_context
 from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
 from binhyen.outcomes.demo import load_outcomes
 from binhyen.schemes.demo import load_registry
+from binhyen.tips.demo import load_tips
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             result = load_demo(seed)
             registry = load_registry(seed)
             outcomes = load_outcomes(seed)
+            tips = load_tips(seed)
         before, after = result["structures"]
         self.stdout.write(
             _("Demo geography: %(a)d units created, %(b)d closed, %(t)d transitions.")
@@ -30,6 +32,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Demo outcome registers: %(n)d records.") % {"n": outcomes["records"]}
+        )
+        self.stdout.write(
+            _("Demo tips: %(t)d tips and %(c)d cases.") % {"t": tips["tips"], "c": tips["cases"]}
         )
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):
