@@ -7,6 +7,7 @@ from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.queries import can_read_audit
 from binhyen.geo import queries as geo_queries
 from binhyen.schemes import queries as scheme_queries
+from binhyen.tips import queries as tip_queries
 
 
 @scoping(JURISDICTION)
@@ -29,5 +30,6 @@ def home(request):
             "today": today,
             "points": scheme_queries.schemes_active(scope, today).total,
             "structure": scheme_queries.structure_on(scope, today),
+            "waiting_tips": tip_queries.public_queue(request.user).count(),
         },
     )
