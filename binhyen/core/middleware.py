@@ -25,3 +25,8 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             _context.reset(token)
+
+
+def ratelimit_ip(request) -> str:
+    """The address rate limits count (settings.RATELIMIT_IP_META_KEY)."""
+    return client_ip(request) or "0.0.0.0"

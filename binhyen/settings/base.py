@@ -119,6 +119,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_RATE = env_str("LOGIN_RATE", "10/5m")
+# The anonymous tip channel: submissions per address, wrong code/passphrase tries per
+# address and per code, messages per address (counters live in the cache only).
+PUBLIC_TIP_SUBMIT_RATE = env_str("PUBLIC_TIP_SUBMIT_RATE", "10/h")
+PUBLIC_TIP_TRY_RATE = env_str("PUBLIC_TIP_TRY_RATE", "5/15m")
+PUBLIC_TIP_CODE_RATE = env_str("PUBLIC_TIP_CODE_RATE", "10/h")
+PUBLIC_TIP_MESSAGE_RATE = env_str("PUBLIC_TIP_MESSAGE_RATE", "20/h")
+# rate limits count the client address as the audit log sees it (TRUSTED_PROXY aware)
+RATELIMIT_IP_META_KEY = "binhyen.core.middleware.ratelimit_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: idle sessions expire
