@@ -52,6 +52,7 @@ DEMO_USERS = [
     DemoUser("admin", "Quản trị hệ thống (demo)", Role.SYSTEM_ADMIN, None),
     DemoUser("pv05", "Cán bộ Phòng PV05 (demo)", Role.PROVINCIAL_OFFICER, (Level.PROVINCE, "99")),
     DemoUser("congan.xa", "Cán bộ Công an xã (demo)", Role.COMMUNE_OFFICER, (Level.COMMUNE, "")),
+    DemoUser("truong.ca", "Trưởng Công an xã (demo)", Role.UNIT_CHIEF, (Level.COMMUNE, "")),
     DemoUser(
         "totruong", "Tổ trưởng tổ tự quản (demo)", Role.GROUP_LEADER, (Level.RESIDENTIAL_AREA, "")
     ),
