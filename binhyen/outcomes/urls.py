@@ -8,10 +8,7 @@ app_name = "outcomes"
 urlpatterns = [
     path("", ledgers.index, name="index"),
     path("figures/", figures.figures, name="figures"),
-    path("import/", imports.import_page, name="import"),
-    path("import/confirm/", imports.import_confirm, name="import-confirm"),
-    path("import/jobs/<str:job>/", imports.import_job, name="import-job"),
-    path("import/template.xlsx", imports.import_template, name="import-template"),
+    *imports.pages.urls(),  # import/, import/confirm/, import/jobs/<job>/, import/template.xlsx
     # managed persons (before the generic <slug:slug>)
     path("managed-persons/", managed.period_list, name="periods"),
     path("managed-persons/new/", managed.period_new, name="period-new"),

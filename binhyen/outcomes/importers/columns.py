@@ -1,12 +1,13 @@
 """The import (and export) layout of each register: the common columns of the ledgers,
-each register's own, and those of managed persons. Cells are read by the registry's
-rules (schemes.importers.columns.parse_cell): dates dd/mm/yyyy or yyyy-mm-dd, codes as
-text, choices by value or by label in Vietnamese or English."""
+each register's own, and those of managed persons, and the sheet names of each. Cells are
+read by the shared rules (core.spreadsheets.cells): dates dd/mm/yyyy or yyyy-mm-dd, codes
+as text, choices by value or by label in Vietnamese or English."""
 
 from __future__ import annotations
 
-from binhyen.core.text import fold
-from binhyen.schemes.importers.columns import (
+from django.utils.translation import gettext_lazy as _
+
+from binhyen.core.spreadsheets.cells import (
     BOOL,
     CHOICE,
     CODE,
@@ -17,14 +18,12 @@ from binhyen.schemes.importers.columns import (
     TEXT,
     Column,
 )
+from binhyen.core.spreadsheets.cells import col as _c
+from binhyen.core.spreadsheets.reading import Layout
+from binhyen.core.text import fold
 
 from ..choices import ExitReason, SupervisionKind
 from ..registers import LEDGERS, MANAGED, MANAGED_SHEET_VI, SLUGS
-
-
-def _c(name, type_=TEXT, vi="", **kw) -> Column:
-    return Column(name, type_, vi=vi, **kw)
-
 
 # the model field of a register → its column(s): types and Vietnamese headers
 OWN_COLUMNS: dict[str, Column] = {
@@ -109,39 +108,12 @@ FIELD_COLUMNS = {
 }
 
 
-def column_names(slug: str) -> list[str]:
-    return [c.name for c in COLUMNS[slug]]
+LAYOUT = Layout(
+    SLUGS,
+    COLUMNS,
+    SHEET_NAMES,
+    unknown_message=_("Cannot tell which register the file holds: give the register (%(names)s)."),
+)
 
 
-def _key(text: str) -> str:
-    return fold(str(text)).replace("_", " ")
-
-
-def header_map(slug: str, header: list[str]) -> dict[int, Column]:
-    """Which column of the register each header cell is (by name or Vietnamese header,
-    case, diacritics, spaces and underscores ignored). Unknown headers are left out."""
-    by_key: dict[str, Column] = {}
-    for col in COLUMNS[slug]:
-        by_key[_key(col.name)] = col
-        if col.vi:
-            by_key.setdefault(_key(col.vi), col)
-    found: dict[int, Column] = {}
-    for i, cell in enumerate(header):
-        col = by_key.get(_key(cell or ""))
-        if col is not None and col not in found.values():
-            found[i] = col
-    return found
-
-
-def detect_register(header: list[str]) -> str | None:
-    """The one register whose required columns the header has (the best match if
-    several); None when none or a tie."""
-    scores = []
-    for slug, cols in COLUMNS.items():
-        names = {c.name for c in header_map(slug, header).values()}
-        if all(c.name in names for c in cols if c.required):
-            scores.append((len(names) / len(cols), slug))
-    scores.sort(reverse=True)
-    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
-        return None
-    return scores[0][1]
+column_names = LAYOUT.column_names

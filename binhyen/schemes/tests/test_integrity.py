@@ -180,24 +180,18 @@ def test_an_export_naming_a_point_outside_the_jurisdiction_imports_back_unchange
     assert point.replicated_from_id == origin.pk
 
 
-def test_an_upload_over_the_limit_is_refused_while_it_arrives(client, triangle, settings, tmp_path):
+def test_an_upload_over_the_limit_is_refused_while_it_arrives(
+    client, triangle, settings, tmp_path, monkeypatch
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from binhyen.schemes.forms import imports as import_forms
+    from binhyen.schemes.views import imports as import_views
 
     settings.VAR_DIR = tmp_path
     client.force_login(triangle.parent_officer)
     big = SimpleUploadedFile("big.csv", b"ref,name\n" + b"x" * (2 * 1024 * 1024))
-    original = import_forms.MAX_UPLOAD_MB
-    try:
-        import_forms.MAX_UPLOAD_MB = 1
-        from binhyen.schemes.views import imports as import_views
-
-        import_views.MAX_UPLOAD_MB = 1
-        response = client.post(reverse("schemes:import"), {"file": big})
-    finally:
-        import_forms.MAX_UPLOAD_MB = original
-        import_views.MAX_UPLOAD_MB = original
+    monkeypatch.setattr(import_views.pages, "max_upload_mb", 1)
+    response = client.post(reverse("schemes:import"), {"file": big})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert not (tmp_path / "uploads").exists() or not list((tmp_path / "uploads").iterdir())

@@ -1,278 +1,51 @@
-"""The spreadsheet import page: upload a file, read the check (errors or what would
-change), then confirm. The upload waits under VAR_DIR/uploads, named by a random token
-remembered in the uploader's session, until it is imported or a day has passed. Every
-row must be in the user's jurisdiction (the importer checks each one).
-
-The check and the import run as jobs (core.jobs): the job page shows the rows read so
-far while they run, then their outcome."""
+"""The registry's spreadsheet import pages (core.spreadsheets.pages): upload a file, read
+the check (errors or what would change), then confirm. Every row must be in the user's
+jurisdiction (the importer checks each one)."""
 
 from __future__ import annotations
 
-import secrets
-import time
-from dataclasses import dataclass
-from pathlib import Path
+from django.utils.translation import gettext_lazy as _
 
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
-
-from binhyen.accounts.scoping import JURISDICTION, scoping
-from binhyen.core import jobs
-from binhyen.core.audit import audit_context
-from binhyen.core.middleware import client_ip
+from binhyen.core.spreadsheets.pages import ImportPages, Link
 
 from .. import exports
-from ..forms.imports import (
-    KIND_LABELS,
-    MAX_UPLOAD_MB,
-    ImportConfirmForm,
-    ImportUploadForm,
-    too_large_message,
-)
-from ..importers import (
-    COLUMNS,
-    KINDS,
-    ImportRejected,
-    ImportResult,
-    RowError,
-    import_files,
-    sniff,
-)
+from ..importers import COLUMNS, import_files
 from ..permissions import can_write_anywhere
 
-SESSION_KEY = "schemes_import_uploads"
-KEEP_SECONDS = 24 * 3600
-MAX_PENDING = 5
+KIND_LABELS = {
+    "types": _("Scheme types"),
+    "hosts": _("Host organisations"),
+    "points": _("Scheme points"),
+    "groups": _("Groups"),
+    "households": _("Households"),
+    "members": _("Group members"),
+}
 
-
-def _require_writer(request) -> None:
-    if not can_write_anywhere(request.user):
-        raise PermissionDenied
-
-
-def upload_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads"
-
-
-def _path(token: str, fmt: str) -> Path:
-    return upload_dir() / f"{token}.{fmt}"
-
-
-def _sweep() -> None:
-    """Forget uploads older than a day (checked but never confirmed)."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in upload_dir().glob("*.*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
-
-
-def _store(request, form: ImportUploadForm) -> str | None:
-    """Save the upload under a random token; None (form error) when it is neither an
-    Excel workbook nor CSV text by content."""
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _sweep()
-    token = secrets.token_hex(16)
-    raw = directory / f"{token}.upload"
-    with raw.open("wb") as fh:
-        for chunk in form.cleaned_data["file"].chunks():
-            fh.write(chunk)
-    fmt = sniff(raw)
-    if fmt is None:
-        raw.unlink()
-        form.add_error("file", _("The file is neither an Excel workbook (.xlsx) nor CSV text."))
-        return None
-    raw.rename(_path(token, fmt))
-    pending = request.session.get(SESSION_KEY, {})
-    for old in list(pending)[: max(0, len(pending) - MAX_PENDING + 1)]:
-        _forget(pending, old)
-    name = Path(form.cleaned_data["file"].name).name[:120]
-    pending[token] = {"name": name, "format": fmt, "kind": form.cleaned_data["kind"] or ""}
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _forget(pending: dict, token: str) -> None:
-    entry = pending.pop(token, None)
-    if entry:
-        _path(token, entry["format"]).unlink(missing_ok=True)
-
-
-def _close(request, token: str, entry: dict) -> None:
-    """Nothing left to confirm: delete the upload, keep its entry for its job pages."""
-    _path(token, entry["format"]).unlink(missing_ok=True)
-    entry["closed"] = True
-    request.session.modified = True
-
-
-@dataclass
-class Outcome:
-    """What a check or an import job leaves for its page (picklable, for the cache)."""
-
-    result: ImportResult | None
-    errors: list[RowError]
-    truncated: bool = False
-
-
-def _work(files, kind, user, dry_run: bool, actor_ip, progress) -> Outcome:
-    def report(kind: str, rows: int, finished: bool) -> None:
-        progress(str(KIND_LABELS[kind]), rows)
-
-    with audit_context(actor=user, ip=actor_ip, source="import"):
-        try:
-            result = import_files(files, kind, user=user, dry_run=dry_run, progress=report)
-        except ImportRejected as exc:
-            return Outcome(None, list(exc.errors), exc.truncated)
-    return Outcome(result, [])
-
-
-def _start(request, token: str, entry: dict, dry_run: bool) -> str:
-    """Start the check (dry run) or the import of an upload as the user; the job token."""
-    files = [(_path(token, entry["format"]), entry["name"])]
-    label = f"{'check' if dry_run else 'import'} {entry['name']}"
-    args = (files, entry["kind"] or None, request.user, dry_run, client_ip(request))
-    job = jobs.start(request.user.pk, label, _work, *args)
-    entry.setdefault("jobs", {})[job] = dry_run
-    request.session.modified = True
-    return job
-
-
-def _result_page(request, token, entry, outcome: Outcome, done: bool):
-    result = outcome.result
-    context = {
-        "token": token,
-        "name": entry["name"],
-        "result": result,
-        "rows": [(KIND_LABELS[k], k, c) for k, c in result.counts.items()] if result else [],
-        "rejected": outcome if outcome.errors else None,
-        "done": done,
-        "confirm_form": ImportConfirmForm(initial={"token": token}),
-    }
-    status = 400 if outcome.errors else 200
-    return render(request, "schemes/import_result.html", context, status=status)
-
-
-class _SizeLimit(FileUploadHandler):
-    """Stops receiving an upload once it passes the limit, instead of storing it whole
-    before the form can say it is too large."""
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > MAX_UPLOAD_MB * 1024 * 1024:
-            self.request.upload_too_large = True
-            raise StopUpload()
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-@csrf_exempt  # upload handlers must be set before CSRF reads the body: checked just below
-@scoping(JURISDICTION)
-@login_required
-def import_page(request):
-    request.upload_handlers.insert(0, _SizeLimit(request))
-    return _import_page(request)
-
-
-@csrf_protect
-def _import_page(request):
-    """Upload and check (a dry run): the errors, or what the import would change."""
-    _require_writer(request)
-    posted = request.method == "POST"
-    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
-    if getattr(request, "upload_too_large", False):
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error(None, too_large_message())
-    if request.method == "POST" and form.is_valid():
-        token = _store(request, form)
-        if token is not None:
-            entry = request.session[SESSION_KEY][token]
-            return redirect("schemes:import-job", job=_start(request, token, entry, True))
-    layouts = [(KIND_LABELS[k], k, [c.name for c in COLUMNS[k]]) for k in KINDS]
-    context = {"form": form, "layouts": layouts, "max_mb": MAX_UPLOAD_MB}
-    return render(
-        request, "schemes/import_upload.html", context, status=400 if form.errors else 200
-    )
-
-
-@scoping(JURISDICTION)
-@login_required
-@require_POST
-def import_confirm(request):
-    """Import a checked upload for real (checked again: all or nothing)."""
-    _require_writer(request)
-    form = ImportConfirmForm(request.POST)
-    pending = request.session.get(SESSION_KEY, {})
-    token = form.cleaned_data["token"] if form.is_valid() else ""
-    entry = pending.get(token)
-    if entry is not None and entry.get("importing"):  # confirmed twice: one import only
-        return redirect("schemes:import-job", job=entry["importing"])
-    if entry is None or entry.get("closed") or not _path(token, entry["format"]).exists():
-        messages.error(request, _("This upload is no longer available: upload the file again."))
-        return redirect("schemes:import")
-    entry["importing"] = _start(request, token, entry, False)
-    return redirect("schemes:import-job", job=entry["importing"])
-
-
-def _entry_of_job(request, job: str) -> tuple[str, dict, bool]:
-    for token, entry in request.session.get(SESSION_KEY, {}).items():
-        if job in entry.get("jobs", {}):
-            return token, entry, entry["jobs"][job]
-    raise Http404
-
-
-@scoping(JURISDICTION)
-@login_required
-def import_job(request, job: str):
-    """A check or an import: its progress while it runs (the page polls), then its outcome."""
-    _require_writer(request)
-    state = jobs.get(job, request.user.pk)
-    if state is None:
-        raise Http404
-    token, entry, dry_run = _entry_of_job(request, job)
-    if state.running:
-        context = {"state": state, "name": entry["name"], "dry_run": dry_run, "job": job}
-        template = "schemes/_import_progress.html" if request.htmx else "schemes/import_job.html"
-        return render(request, template, context)
-    outcome = state.outcome or Outcome(
-        None,
-        [
-            RowError(
-                "",
-                "",
-                0,
-                "",
-                _(
-                    "The import stopped on an unexpected error; nothing was written. "
-                    "Try again or tell the administrator."
-                ),
-            )
-        ],
-    )
-    if not dry_run or outcome.errors or not outcome.result.changed_anything:
-        _close(request, token, entry)
-    if request.htmx:  # the polling fragment hands over to the full page
-        response = render(request, "schemes/_import_progress.html", {"state": state})
-        response["HX-Redirect"] = request.get_full_path()
-        return response
-    return _result_page(request, token, entry, outcome, done=not dry_run)
-
-
-@scoping(JURISDICTION)
-@login_required
-def import_template(request):
-    """An empty workbook with one sheet per kind and the columns of each."""
-    _require_writer(request)
-    return exports.xlsx_response("template", None)
+pages = ImportPages(
+    namespace="schemes",
+    import_files=import_files,
+    labels=KIND_LABELS,
+    columns=COLUMNS,
+    may_import=can_write_anywhere,
+    blank_workbook=lambda: exports.xlsx_response("template", None),
+    too_large=_("The file is larger than %(mb)d MB: import it with the import_schemes command."),
+    crumb=Link("schemes:list", _("Scheme points")),
+    after=[Link("schemes:list", _("Scheme points"))],
+    intro=_(
+        "Upload an Excel workbook (.xlsx) whose sheets are named by kind (types, hosts, "
+        "points, groups, households, members), or a CSV file (UTF-8) of one kind. The file "
+        "is first checked without writing anything; you then see the errors, or what the "
+        "import would create and update, and confirm."
+    ),
+    notes=[
+        _(
+            "At most %(mb)s MB. Every row must be in your jurisdiction. Nothing is imported "
+            "unless every row is correct. Records are matched by their reference (ref): "
+            "importing the same file again changes nothing."
+        )
+    ],
+    columns_hint=_(
+        "Dates as dd/mm/yyyy or yyyy-mm-dd. Format code, phone and tax-code columns as Text "
+        "so that leading zeros stay."
+    ),
+)

@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
 from binhyen.core.audit import audit_context
-from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
 from binhyen.outcomes.demo import load_outcomes
+from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
 from binhyen.schemes.demo import load_registry
 from binhyen.tips.demo import load_tips
 
@@ -30,9 +30,7 @@ class Command(BaseCommand):
             _("Demo registry: %(n)d scheme points with their groups and households.")
             % {"n": registry["points"]}
         )
-        self.stdout.write(
-            _("Demo outcome registers: %(n)d records.") % {"n": outcomes["records"]}
-        )
+        self.stdout.write(_("Demo outcome registers: %(n)d records.") % {"n": outcomes["records"]})
         self.stdout.write(
             _("Demo tips: %(t)d tips and %(c)d cases.") % {"t": tips["tips"], "c": tips["cases"]}
         )

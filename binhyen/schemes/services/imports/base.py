@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -16,6 +15,15 @@ from django.db.models import ForeignKey, Q
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
+from binhyen.core.spreadsheets.tables import (  # the reader's tables, errors and counts
+    ImportRejected,  # noqa: F401 (re-exported to the import services)
+    ImportResult,  # noqa: F401
+    KindCounts,
+    Progress,
+    Row,
+    RowError,
+    Table,
+)
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import LEVEL_RANK, Level
 from binhyen.geo.models import AdminUnit, UnitVersion
@@ -35,82 +43,6 @@ MAX_ERRORS = 200
 BATCH = 1000
 PROGRESS_EVERY = 1000
 INTERNAL_REF = re.compile(r"^#(\d{1,18})$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    sheet: str
-    line: int
-    column: str
-    message: str
-
-    @property
-    def where(self) -> str:
-        where = f"{self.file}[{self.sheet}]" if self.sheet else self.file
-        return f"{where}:{self.line}" if self.line else where
-
-    def __str__(self) -> str:
-        column = f" [{self.column}]" if self.column else ""
-        return f"{self.where}{column} {self.message}"
-
-
-class ImportRejected(Exception):
-    """Nothing was written; `errors` lists the refusals (at most MAX_ERRORS of them,
-    `truncated` when the run stopped there)."""
-
-    def __init__(self, errors: list[RowError], truncated: bool = False):
-        self.errors = errors
-        self.truncated = truncated
-        super().__init__("\n".join(str(e) for e in errors[:50]))
-
-
-@dataclass
-class Row:
-    """One data row: its line in the file, its parsed values by column (only the columns
-    the file has; None for an empty cell), and the errors found reading its cells."""
-
-    line: int
-    values: dict[str, Any]
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-
-
-@dataclass
-class Table:
-    """The rows of one kind from one CSV file or one sheet of a workbook, read once."""
-
-    kind: str
-    file: str
-    sheet: str
-    columns: frozenset[str]
-    rows: Iterable[Row]
-
-
-@dataclass
-class KindCounts:
-    """Rows that create something, change something, or change nothing."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class ImportResult:
-    counts: dict[str, KindCounts]  # the kinds imported, in KINDS order
-    dry_run: bool = False
-    skipped: list[str] = field(default_factory=list)  # sheets not recognised, left out
-
-    @property
-    def changed_anything(self) -> bool:
-        return any(c.created or c.updated for c in self.counts.values())
-
-
-Progress = Callable[[str, int, bool], None]  # (kind, rows read so far, table finished)
 
 
 class TooMany(Exception):
