@@ -88,3 +88,37 @@ class ImportResult:
     @property
     def changed_anything(self) -> bool:
         return any(c.created or c.updated for c in self.counts.values())
+
+
+class TooMany(Exception):
+    """The run stopped at the error cap."""
+
+
+def run_all_or_nothing(run, tables, *, dry_run: bool, sources: str, order, seen) -> ImportResult:
+    """Run an import's checks and writes as one transaction: every error collected, none
+    written unless there are none; a dry run rolls back. `run` has `run(tables)`,
+    `errors`, `table`, `counts` and `record(sources)`; `order` lists the kinds in their
+    import order and `seen` those the tables held. A database refusal the checks missed
+    becomes an error line, not a traceback."""
+    from django.db import DatabaseError, transaction
+    from django.utils.translation import gettext as _
+
+    try:
+        with transaction.atomic():
+            try:
+                run.run(tables)
+            except TooMany:
+                raise ImportRejected(run.errors, truncated=True) from None
+            if run.errors:
+                raise ImportRejected(run.errors)
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                run.record(sources)
+    except DatabaseError as exc:
+        t = run.table
+        message = _("The database refused the data: %(error)s") % {"error": exc}
+        where = RowError(t.file if t else "", t.sheet if t else "", 0, "", message)
+        raise ImportRejected([*run.errors, where]) from exc
+    counts = {kind: run.counts[kind] for kind in order if kind in seen()}
+    return ImportResult(counts, dry_run=dry_run)

@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models.fields import DecimalField
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
+from binhyen.core.spreadsheets.tables import TooMany, run_all_or_nothing
 from binhyen.geo.choices import LEVEL_RANK, Level
 from binhyen.geo.models import AdminUnit, UnitVersion
 from binhyen.schemes import queries as scheme_queries
@@ -52,10 +53,6 @@ PROGRESS_EVERY = 1000
 Progress = Callable[[str, int, bool], None]  # (register, rows read so far, finished)
 LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
 MISSING = object()
-
-
-class TooMany(Exception):
-    pass
 
 
 class _Run:
@@ -408,25 +405,9 @@ def import_tables(
     row must be in (None: the system). Raises ImportRejected listing the errors; a dry
     run returns the plan and writes nothing."""
     run = _Run(user, progress, max_errors)
-    try:
-        with transaction.atomic():
-            try:
-                run.run(tables)
-            except TooMany:
-                raise ImportRejected(run.errors, truncated=True) from None
-            if run.errors:
-                raise ImportRejected(run.errors)
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                run.record(sources)
-    except DatabaseError as exc:  # a rule the checks missed: an error line, not a traceback
-        t = run.table
-        message = _("The database refused the data: %(error)s") % {"error": exc}
-        where = RowError(t.file if t else "", t.sheet if t else "", 0, "", message)
-        raise ImportRejected([*run.errors, where]) from exc
-    counts = {slug: run.counts[slug] for slug in SLUGS if slug in run.seen}
-    return ImportResult(counts, dry_run=dry_run)
+    return run_all_or_nothing(
+        run, tables, dry_run=dry_run, sources=sources, order=SLUGS, seen=lambda: run.seen
+    )
 
 
 __all__ = ["ImportRejected", "ImportResult", "RowError", "import_tables"]

@@ -29,11 +29,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
+from binhyen.core.spreadsheets.tables import run_all_or_nothing
 from binhyen.geo.choices import Level
 from binhyen.schemes import queries as scheme_queries
 from binhyen.schemes.models import Scheme
@@ -49,7 +49,6 @@ from binhyen.schemes.services.imports.base import (
     RowError,
     RunBase,
     Table,
-    TooMany,
 )
 
 from .. import queries
@@ -488,25 +487,9 @@ def import_tables(
     importing user, whose jurisdiction every row must be in (None: the system, no limit).
     Raises ImportRejected listing the errors; a dry run returns the plan, writes nothing."""
     run = _Run(user, progress, max_errors, sources)
-    try:
-        with transaction.atomic():
-            try:
-                run.run(tables)
-            except TooMany:
-                raise ImportRejected(run.errors, truncated=True) from None
-            if run.errors:
-                raise ImportRejected(run.errors)
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                run.record(sources)
-    except DatabaseError as exc:  # a rule the checks missed: an error line, not a traceback
-        t = run.table
-        message = _("The database refused the data: %(error)s") % {"error": exc}
-        where = RowError(t.file if t else "", t.sheet if t else "", 0, "", message)
-        raise ImportRejected([*run.errors, where]) from exc
-    counts = {k: run.counts[k] for k in KINDS if k in run.seen_kinds}
-    return ImportResult(counts, dry_run=dry_run)
+    return run_all_or_nothing(
+        run, tables, dry_run=dry_run, sources=sources, order=KINDS, seen=lambda: run.seen_kinds
+    )
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from binhyen.core.spreadsheets.tables import (  # the reader's tables, errors an
     Row,
     RowError,
     Table,
+    TooMany,  # noqa: F401 (raised at the error cap; re-exported)
 )
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import LEVEL_RANK, Level
@@ -43,10 +44,6 @@ MAX_ERRORS = 200
 BATCH = 1000
 PROGRESS_EVERY = 1000
 INTERNAL_REF = re.compile(r"^#(\d{1,18})$")
-
-
-class TooMany(Exception):
-    pass
 
 
 class Refused(Exception):
