@@ -28,7 +28,7 @@ from .conftest import NAME, area_of
 
 ID_NUMBER = "001090054321"
 ADDRESS = "Số 17 ngõ Trúc Lâm"
-SECRETS = (NAME, ID_NUMBER, ADDRESS, NAME.upper(), NAME.split()[-1] + " ")
+SECRETS = (NAME, ID_NUMBER, ADDRESS, NAME.upper(), " ".join(NAME.split()[-2:]))
 
 
 @pytest.fixture
