@@ -141,7 +141,7 @@ class _Demo:
         self.now = now
         self.tz = timezone.get_current_timezone()
         self.officer = User.objects.filter(username="congan.xa").first()
-        self.chief = User.objects.filter(username="pv05").first()
+        self.chief = User.objects.filter(username="truong.ca").first()
         self.covered = (
             set(covered_unit_ids(self.officer).values_list("unit_id", flat=True))
             if self.officer
@@ -259,7 +259,10 @@ class _Demo:
                 return
         if self.officer and tip.handling_unit_id in self.covered and r.random() < 0.6:
             at = self.stamp(tip, self.later(at, 0, 1))
-            services.assign_officer(tip, self.officer, by=self.chief)
+            if self.chief is not None and services.is_chief_of(self.chief, tip.handling_unit):
+                services.assign_officer(tip, self.officer, by=self.chief)
+            else:  # the officer took it on when recording it
+                services.assign_officer(tip, self.officer, by=self.officer, recorder=True)
         if age < 7 and r.random() < 0.6:
             return  # still waiting for a first look
         if r.random() < (0.06 if age > 30 else 0.2):

@@ -107,7 +107,8 @@ class PeriodViewSet(
         else:
             for name in ("full_name", "birth_year", "id_number", "address"):
                 values.pop(name, None)
-        period = services.take_in(identity=identity, person=person, **values)
+        among = queries.people_for_user(request.user)
+        period = services.take_in(identity=identity, person=person, among=among, **values)
         return created(s.PeriodSerializer(self.get_queryset().get(pk=period.pk)).data)
 
 

@@ -354,9 +354,13 @@ class _Run:
         if person is not None:
             write = lambda: take_in(person=person, **values)  # noqa: E731
         else:
-            write = lambda: take_in(identity=identity, **values)  # noqa: E731
+            write = lambda: take_in(identity=identity, among=self.people(), **values)  # noqa: E731
         if self.through_service(row, write):
             self.count(created=True)
+
+    def people(self):
+        """The people this import may match an identity to (None: the system, all)."""
+        return None if self.user is None else queries.people_for_user(self.user)
 
     def same_period(self, row: Row, period, values: dict, person, identity) -> None:
         if not self.may_write(row, "ref", period.unit):
@@ -366,7 +370,7 @@ class _Run:
             return
         if person is None and identity is not None:
             try:
-                found = find_person(identity)
+                found = find_person(identity, self.people())
             except ValidationError as exc:
                 self.service_errors(row, exc)
                 return

@@ -80,15 +80,18 @@ def _check_identity(identity: Identity) -> Identity:
     return Identity(name, year, _clean(identity.id_number), _clean(identity.address))
 
 
-def find_person(identity: Identity) -> ManagedPerson | None:
-    """The person already recorded with this identity: by ID number when one is given,
-    else by name and year of birth (a person with another ID number is someone else)."""
+def find_person(identity: Identity, among=None) -> ManagedPerson | None:
+    """The person already recorded with this identity, among those given (the people the
+    user may see; None: everyone, for system imports): by ID number when one is given,
+    else by name and year of birth (a person with another ID number is someone else).
+    Never across jurisdictions: an identity typed elsewhere must not open a record."""
     identity = _check_identity(identity)
+    people = among if among is not None else ManagedPerson.objects.all()
     if identity.id_number:
-        found = ManagedPerson.objects.filter(id_key=id_key(identity.id_number)).first()
+        found = people.filter(id_key=id_key(identity.id_number)).first()
         if found is not None:
             return found
-    candidates = ManagedPerson.objects.filter(
+    candidates = people.filter(
         match_key=match_key(identity.full_name, identity.birth_year)
     ).order_by("pk")
     wanted = id_key(identity.id_number)
@@ -176,16 +179,12 @@ def _check_period(period: SupervisionPeriod) -> None:
         if (other.exit_on is None or period.intake_on < other.exit_on) and (
             period.exit_on is None or other.intake_on < period.exit_on
         ):
-            fail(
-                "intake_on",
-                _("The person is already under this supervision from %(date)s.")
-                % {"date": other.intake_on.strftime("%d/%m/%Y")},
-            )
+            fail("intake_on", _("The person is already under this supervision then."))
 
 
 @transaction.atomic
 def take_in(
-    identity: Identity | None = None, person: ManagedPerson | None = None, **values
+    identity: Identity | None = None, person: ManagedPerson | None = None, among=None, **values
 ) -> SupervisionPeriod:
     """A new intake: of a known person, or of the person with this identity (found again
     if already recorded, else recorded now)."""
@@ -200,7 +199,7 @@ def take_in(
     _check_period_place(period)
     unit_id = period.unit_id
     if person is None:
-        person = find_person(identity)
+        person = find_person(identity, among)
         if person is None:
             person = _create_person(identity, unit_id)
         else:

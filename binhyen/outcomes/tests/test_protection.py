@@ -5,6 +5,7 @@ key rotation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -162,3 +163,38 @@ def test_key_rotation_reencrypts_and_the_blind_index_follows(person):
         mp.setattr(settings, "FIELD_ENCRYPTION_KEYS", old_keys)  # really re-encrypted
         with pytest.raises(ValueError):
             crypto.decrypt(person.full_name)
+
+
+def test_an_identity_typed_in_another_jurisdiction_opens_no_record(client, triangle, person):
+    """An officer elsewhere who knows someone's ID number must not reach their record: a
+    new person is recorded instead, and the known one stays out of sight."""
+    from binhyen.accounts.services import create_user, grant_role
+    from binhyen.geo.models import AdminUnit
+
+    far = AdminUnit.objects.create(
+        level="commune", code="97001", name="Xã Xa (kiểm thử)", valid_from=dt.date(2020, 1, 1)
+    )
+    area = AdminUnit.objects.create(
+        level="residential_area", code="9700101", name="Thôn Xa", valid_from=dt.date(2020, 1, 1)
+    )
+    area.versions.create(
+        name="Thôn Xa", type_word="Thôn", parent=far, valid_from=dt.date(2020, 1, 1)
+    )
+    from binhyen.geo.services import rebuild_placements
+
+    rebuild_placements()
+    stranger = create_user("t.far", "x")
+    grant_role(stranger, "commune_officer", far)
+    client.force_login(stranger)
+    data = {
+        "full_name": "Ai Đó",
+        "birth_year": "1990",
+        "id_number": ID_NUMBER,
+        "kind": "community_education",
+        "intake_on": "01/09/2025",
+        "unit": area.code,
+    }
+    response = client.post(reverse("outcomes:period-new"), data)
+    assert response.status_code == 302
+    assert ManagedPerson.objects.count() == 2
+    assert client.get(reverse("outcomes:person", args=[person.code])).status_code == 404

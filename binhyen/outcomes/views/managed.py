@@ -70,7 +70,12 @@ def _take_in(request, form: PeriodForm, person: ManagedPerson | None):
     if person is None:
         identity = services.Identity(**form.identity_values())
     try:
-        return services.take_in(identity=identity, person=person, **form.period_values())
+        return services.take_in(
+            identity=identity,
+            person=person,
+            among=queries.people_for_user(request.user),
+            **form.period_values(),
+        )
     except ValidationError as error:
         apply_service_errors(form, error)
         return None

@@ -15,12 +15,15 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 MAX_PIXELS = 40_000_000  # refuse decompression bombs
 PDF_MAGIC = b"%PDF-"
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 
 
 def _photo(data: bytes) -> tuple[bytes, str, str]:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise ValueError("too many pixels")
             img.load()
             upright = ImageOps.exif_transpose(img)
             if upright.mode not in ("RGB", "L"):
@@ -51,7 +54,6 @@ def clean_upload(upload, allow_pdf: bool) -> tuple[ContentFile, str, str]:
             }
             fail("attachments", message)
     stored = ContentFile(content, name=f"{secrets.token_hex(16)}.{ext}")
-    shown = (upload.name or "file").rsplit("/", 1)[-1][:150]
-    if ext == "jpg" and not shown.lower().endswith((".jpg", ".jpeg")):
-        shown = shown.rsplit(".", 1)[0] + ".jpg"
+    # the uploaded name is not kept: a phone names photos by device and time taken
+    shown = f"{'document' if ext == 'pdf' else 'photo'}-{secrets.token_hex(3)}.{ext}"
     return stored, shown, ctype

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
-from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
+from binhyen.accounts.jurisdiction import can_access_unit
+from binhyen.accounts.models import RoleAssignment
 from binhyen.core import audit, crypto
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
@@ -226,9 +227,29 @@ def link_duplicate(tip: Tip, original: Tip, reason: str, by=None) -> Tip:
     return tip
 
 
+def is_chief_of(user, unit: AdminUnit) -> bool:
+    """Whether the user holds the unit-chief role on a unit that covers `unit`, by the
+    role itself: an administrator's unrestricted reach does not make a chief."""
+    chiefs = [
+        a.unit
+        for a in RoleAssignment.objects.filter(user=user, role=Role.UNIT_CHIEF).select_related(
+            "unit"
+        )
+    ]
+    if not chiefs:
+        return False
+    return geo_queries.placed_under(chiefs, geo_queries.today()).filter(unit=unit).exists()
+
+
 @transaction.atomic
-def assign_officer(tip: Tip, officer, by=None) -> Tip:
-    """An officer of the handling unit takes part in handling the tip."""
+def assign_officer(tip: Tip, officer, by=None, *, recorder: bool = False) -> Tip:
+    """An officer of the handling unit takes part in handling the tip — and so may see its
+    informant. Only the unit's chief assigns (`recorder`: the officer who recorded the
+    tip, and typed the identity, takes it on at recording)."""
+    if not recorder and (by is None or not is_chief_of(by, tip.handling_unit)):
+        raise PermissionDenied
+    if recorder and by is not None and by.pk != officer.pk:
+        raise PermissionDenied
     if not can_access_unit(officer, tip.handling_unit, roles=OFFICER_ROLES):
         fail("officer", _("The officer does not serve the handling unit."))
     tip.officers.add(officer)
@@ -237,15 +258,15 @@ def assign_officer(tip: Tip, officer, by=None) -> Tip:
 
 
 def can_reveal(user, tip: Tip) -> bool:
-    """Only officers assigned to the tip and the chief of its handling unit."""
+    """Only officers assigned to the tip who still serve its handling unit, and the chief
+    of that unit (by an explicit role)."""
     if not user.is_authenticated:
         return False
-    if tip.officers.filter(pk=user.pk).exists():
+    if tip.officers.filter(pk=user.pk).exists() and can_access_unit(
+        user, tip.handling_unit, roles=OFFICER_ROLES
+    ):
         return True
-    # a chief by an explicit role: an administrator's unrestricted reach is not enough
-    if Role.UNIT_CHIEF not in jurisdiction_of(user).roles:
-        return False
-    return can_access_unit(user, tip.handling_unit, roles={Role.UNIT_CHIEF})
+    return is_chief_of(user, tip.handling_unit)
 
 
 @transaction.atomic

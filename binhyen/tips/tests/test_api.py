@@ -185,7 +185,11 @@ def test_the_informant_is_in_no_answer_but_the_reveal(client, world):
     response = _post(client, "api-tip-reveal", pk, {"reason": "cần gọi lại"})
     assert response.status_code == 403  # not assigned
     assert client.get(reverse("api-tip-detail", args=[pk])).json()["can_reveal"] is False
-    client.force_login(t.parent_officer)
+    response = _post(client, "api-tip-officers", pk, {"officer": t.officer.username})
+    assert response.status_code == 403  # only the unit's chief assigns
+    chief = create_user("t.api-chief", "x")
+    grant_role(chief, Role.UNIT_CHIEF, t.unit)
+    client.force_login(chief)
     response = _post(client, "api-tip-officers", pk, {"officer": t.officer.username})
     assert response.status_code == 200 and response.json()["officers"] == [t.officer.username]
     _no_informant(response)

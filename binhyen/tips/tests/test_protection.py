@@ -68,7 +68,7 @@ def world(triangle):
             by=triangle.officer,
         )
         named = Tip.objects.get(category="weapons")
-        services.assign_officer(named, triangle.officer)
+        services.assign_officer(named, triangle.officer, by=triangle.officer, recorder=True)
         services.set_status(named, "verifying", "xác minh")
         services.reveal_informant(triangle.officer, named, "gọi lại cho người báo tin")
         case = services.save_case(

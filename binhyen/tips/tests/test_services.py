@@ -159,7 +159,7 @@ def test_referral_waits_for_the_receiving_unit_which_then_handles_it(triangle, t
     sibling = sibling_of(triangle)
     sibling_officer = create_user("t.sibling", "x-pass-12345")
     grant_role(sibling_officer, Role.COMMUNE_OFFICER, sibling)
-    services.assign_officer(tip, triangle.officer)
+    services.assign_officer(tip, triangle.officer, by=triangle.officer, recorder=True)
     _walk(tip, "verifying", "actionable")
     services.refer(tip, sibling, "thuộc địa bàn xã bên")
     tip.refresh_from_db()
@@ -236,13 +236,13 @@ def test_only_assigned_officers_and_the_unit_chief_may_reveal(triangle):
             services.reveal_informant(user, tip, "cần liên hệ")
     assert not AuditEntry.objects.filter(action="access").exists()
 
-    services.assign_officer(tip, triangle.officer)
+    services.assign_officer(tip, triangle.officer, by=triangle.officer, recorder=True)
     assert services.can_reveal(triangle.officer, tip)
 
 
 def test_a_reveal_needs_a_reason_and_is_logged(triangle):
     tip = make_tip(area_of(triangle.unit), informant=True)
-    services.assign_officer(tip, triangle.officer)
+    services.assign_officer(tip, triangle.officer, by=triangle.officer, recorder=True)
     with pytest.raises(ValidationError) as excinfo:
         services.reveal_informant(triangle.officer, tip, "  ")
     assert _keys(excinfo) == {"reason"}
@@ -264,7 +264,7 @@ def test_a_reveal_needs_a_reason_and_is_logged(triangle):
 
 
 def test_an_anonymous_tip_has_nothing_to_reveal(triangle, tip):
-    services.assign_officer(tip, triangle.officer)
+    services.assign_officer(tip, triangle.officer, by=triangle.officer, recorder=True)
     with pytest.raises(ValidationError) as excinfo:
         services.reveal_informant(triangle.officer, tip, "xem")
     assert _keys(excinfo) == {"reason"}
@@ -272,7 +272,7 @@ def test_an_anonymous_tip_has_nothing_to_reveal(triangle, tip):
 
 def test_an_officer_of_another_unit_cannot_be_assigned(triangle, tip):
     with pytest.raises(ValidationError) as excinfo:
-        services.assign_officer(tip, triangle.outsider)
+        services.assign_officer(tip, triangle.outsider, by=triangle.outsider, recorder=True)
     assert _keys(excinfo) == {"officer"}
 
 
@@ -431,3 +431,39 @@ def test_an_administrator_is_not_a_chief_who_may_reveal(triangle, tip):
     chief = create_user("t.chief", "x")
     grant_role(chief, Role.UNIT_CHIEF, triangle.unit)
     assert services.can_reveal(chief, tip)
+
+
+def test_reveal_follows_the_present_role_and_only_an_explicit_chief(triangle, tip):
+    from binhyen.accounts.models import RoleAssignment
+    from binhyen.accounts.services import revoke_role
+
+    services.assign_officer(tip, triangle.officer, by=triangle.officer, recorder=True)
+    assert services.can_reveal(triangle.officer, tip)
+    officer = type(triangle.officer).objects.get(pk=triangle.officer.pk)  # a fresh cache
+    revoke_role(RoleAssignment.objects.get(user=officer, role=Role.COMMUNE_OFFICER))
+    grant_role(officer, Role.VIEWER, triangle.unit)
+    assert not services.can_reveal(officer, tip)  # assigned once, no longer an officer
+    # an administrator who is chief of another unit is no chief of this one
+    other = sibling_of(triangle)
+    grant_role(triangle.admin, Role.UNIT_CHIEF, other)
+    assert not services.can_reveal(triangle.admin, tip)
+    with pytest.raises(PermissionDenied):  # nor may a plain officer assign anyone
+        services.assign_officer(tip, triangle.parent_officer, by=triangle.parent_officer)
+
+
+def test_attachments_keep_no_uploaded_name_and_only_photo_formats(triangle, tip):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def upload(fmt, name):
+        buf = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(buf, fmt)
+        return SimpleUploadedFile(name, buf.getvalue())
+
+    made = services.attach(tip, [upload("JPEG", "PXL_20250301_214512_NguyenThiLan.jpg")])
+    assert "Nguyen" not in made[0].name and "PXL" not in made[0].name
+    with pytest.raises(ValidationError) as info:
+        services.attach(tip, [upload("BMP", "x.bmp")])
+    assert "attachments" in _keys(info)

@@ -28,7 +28,6 @@ from binhyen.schemes.services import StaleEdit
 from .. import exports, queries, services
 from ..filtersets import CaseFilterSet
 from ..forms.cases import ArrestForm, CaseForm, LinkTipForm, SeizedItemForm, SuspectForm
-from ..forms.tips import visible_tip_by_code
 from ..models import Case
 from .tips import list_query, partial_request
 
@@ -193,7 +192,11 @@ def case_new(request):
     if not permissions.can_write_anywhere(user):
         raise PermissionDenied
     initial = {}
-    from_tip = visible_tip_by_code(user, request.GET.get("tip", ""))
+    # the tip comes by id: a public tip's code is half of the resident's key, kept out of URLs
+    tip_id = request.GET.get("tip", "")
+    from_tip = (
+        queries.tips_for_user(user).filter(pk=int(tip_id)).first() if tip_id.isdigit() else None
+    )
     if from_tip is not None:
         initial = {
             "tips": from_tip.code,

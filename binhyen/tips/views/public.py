@@ -186,14 +186,14 @@ def new(request):
         return render(request, "tips/public_new.html", {"form": PublicTipForm()})
     if "refresh" in request.POST:  # without JavaScript: reload the place choices
         form = PublicTipForm(initial=request.POST.dict())
-        return render(request, "tips/public_new.html", {"form": form})
+        return _private(render(request, "tips/public_new.html", {"form": form}))
     form = PublicTipForm(request.POST, request.FILES)
     address = address_of(request)
     if exhausted(request, SUBMIT, address):
         form.is_valid()
         form.errors.clear()
         form.add_error(None, str(TOO_MANY_TIPS))
-        return render(request, "tips/public_new.html", {"form": form}, status=429)
+        return _private(render(request, "tips/public_new.html", {"form": form}, status=429))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,7 +221,7 @@ def new(request):
                 "photos": len(data["photos"]),
             }
             return _private(render(request, "tips/public_receipt.html", context))
-    return render(request, "tips/public_new.html", {"form": form})
+    return _private(render(request, "tips/public_new.html", {"form": form}))
 
 
 @scoping(PUBLIC)

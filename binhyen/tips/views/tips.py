@@ -139,7 +139,7 @@ def tip_new(request):
                 with transaction.atomic():
                     tip = services.record_tip(**form.service_values(), by=user)
                     if form.cleaned_data.get("assign_me"):
-                        services.assign_officer(tip, user, by=user)
+                        services.assign_officer(tip, user, by=user, recorder=True)
             except ValidationError as error:
                 apply_service_errors(form, error, {"officer": "assign_me"})
             else:
@@ -203,7 +203,9 @@ def _tip_page(request, tip: Tip, status: int = 200, revealed=None, **forms):
                 forms.get("refer_form") or ReferForm(tip=tip) if tip.status in REFERABLE else None
             ),
             duplicate_form=forms.get("duplicate_form") or DuplicateForm(user=user),
-            assign_form=assign_form if assign_form.offered else None,
+            assign_form=assign_form
+            if assign_form.offered and services.is_chief_of(user, tip.handling_unit)
+            else None,
             reply_form=forms.get("reply_form") or (ReplyForm() if tip.is_public else None),
             attach_form=(
                 forms.get("attach_form") or AttachForm() if len(attachments) < MAX_FILES else None
