@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binhyen.core import audit, crypto
 from binhyen.geo.models import AdminUnit
@@ -178,7 +179,9 @@ class TipMessage(models.Model):
     """A message between the resident of a public tip and the officers handling it."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="messages")
-    author = models.CharField(_("from"), max_length=20, choices=Author.choices)
+    author = models.CharField(
+        pgettext_lazy("the author of a message", "from"), max_length=20, choices=Author.choices
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
