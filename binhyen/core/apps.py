@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import audit
+        from django.core import checks
+
+        from . import audit, crypto
 
         audit.connect_signals()
+        checks.register(crypto.check_keys, checks.Tags.security, deploy=True)

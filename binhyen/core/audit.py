@@ -151,14 +151,14 @@ def record_access(obj: models.Model, reason: str, unit_id: int | None = None) ->
 
 
 def _on_pre_save(sender, instance, raw=False, **kwargs):
-    if sender not in _registry or raw or instance.pk is None:
+    if raw or instance.pk is None:
         return
     old = sender._default_manager.filter(pk=instance.pk).first()
     instance._audit_before = snapshot(old) if old is not None else None
 
 
 def _on_post_save(sender, instance, created, raw=False, **kwargs):
-    if sender not in _registry or raw:
+    if raw:
         return
     before = None if created else getattr(instance, "_audit_before", None)
     after = snapshot(instance)
@@ -169,8 +169,6 @@ def _on_post_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _on_post_delete(sender, instance, **kwargs):
-    if sender not in _registry:
-        return
     _write(AuditAction.DELETE, instance, snapshot(instance), None, _registry[sender](instance))
 
 

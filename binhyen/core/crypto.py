@@ -45,6 +45,18 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a malformed key") from exc
 
 
+def check_keys(app_configs=None, **kwargs):
+    """Deployment check (`binhyen check --deploy`): with DEBUG off the keys must be set and
+    well formed, caught before the first tip that needs them rather than by it."""
+    from django.core.checks import Error
+
+    try:
+        fernet()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="binhyen.E001")]
+    return []
+
+
 def fernet() -> MultiFernet:
     return _fernet(tuple(_keys()))
 

@@ -30,6 +30,7 @@ def home(request):
             "today": today,
             "points": scheme_queries.schemes_active(scope, today).total,
             "structure": scheme_queries.structure_on(scope, today),
-            "waiting_tips": tip_queries.public_queue(request.user).count(),
+            "waiting_tips": tip_queries.public_waiting(request.user).count()
+            + tip_queries.referrals_waiting(request.user).count(),
         },
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -122,21 +123,30 @@ def between(qs: QuerySet, field_name: str, start: dt.date, end: dt.date) -> Quer
 # ---- geography -------------------------------------------------------------------------
 
 
-def under(qs: QuerySet, unit_field: str, unit: AdminUnit | None, structure_on: dt.date) -> QuerySet:
-    """Records whose unit rolls up to `unit` (None: anywhere) under the structure of a date.
-    Joins each record to exactly one Placement row, so nothing is counted twice."""
-    sdate = geo_queries.structure_date(structure_on)
+def under(
+    qs: QuerySet,
+    unit_field: str,
+    unit: AdminUnit | None,
+    structure_on: dt.date,
+    sdate: dt.date | None = None,
+) -> QuerySet:
+    """Records whose unit rolls up to `unit` (None: anywhere) under the structure of a date
+    (`sdate`: its structure date, when already known). Joins each record to exactly one
+    Placement row, so nothing is counted twice."""
+    sdate = sdate or geo_queries.structure_date(structure_on)
     lookups = {f"{unit_field}__placements__structure_date": sdate}
     if unit is not None:
         lookups[f"{unit_field}__placements__{unit.level}"] = unit
     return qs.filter(**lookups)
 
 
-def child_level(unit: AdminUnit | None, structure_on: dt.date) -> str | None:
+def child_level(
+    unit: AdminUnit | None, structure_on: dt.date, sdate: dt.date | None = None
+) -> str | None:
     """The level just below `unit` that the structure of the date has."""
     if unit is None:
         return Level.PROVINCE
-    sdate = geo_queries.structure_date(structure_on)
+    sdate = sdate or geo_queries.structure_date(structure_on)
     for level in Level.values:
         if LEVEL_RANK[level] <= LEVEL_RANK[unit.level]:
             continue
@@ -256,13 +266,22 @@ class Scope:
     def structure(self) -> dt.date:
         return self.structure_on or geo_queries.today()
 
+    @cached_property
+    def structure_date(self) -> dt.date | None:
+        """The Placement structure date answering for `structure` (looked up once)."""
+        return geo_queries.structure_date(self.structure)
+
     def apply(self, qs: QuerySet, unit_field: str) -> QuerySet:
         if self.user is not None:
             qs = restrict(qs, self.user, unit_field)
-        return under(qs, unit_field, self.unit, self.structure)
+        return under(qs, unit_field, self.unit, self.structure, self.structure_date)
+
+    @cached_property
+    def _sublevel(self) -> str | None:
+        return child_level(self.unit, self.structure, self.structure_date)
 
     def sublevel(self) -> str | None:
-        return child_level(self.unit, self.structure)
+        return self._sublevel
 
 
 def schemes_active(scope: Scope, on: dt.date, by: str | None = None, **filters) -> Counts:

@@ -46,12 +46,18 @@ def get_tip_for_user(user, pk: int) -> Tip:
     return get_object_or_404(qs, pk=pk)
 
 
-def public_queue(user) -> QuerySet[Tip]:
-    """Public tips waiting for a first look, and referred tips waiting for this user's
-    unit to acknowledge them."""
-    return tips_for_user(user).filter(
-        Q(is_public=True, status=Status.RECEIVED) | Q(status=Status.REFERRED)
-    )
+def public_waiting(user) -> QuerySet[Tip]:
+    """Public tips waiting for a first look."""
+    return tips_for_user(user).filter(is_public=True, status=Status.RECEIVED)
+
+
+def referrals_waiting(user) -> QuerySet[Tip]:
+    """Tips referred to the user's units, waiting for their acknowledgement (not those the
+    user's own unit referred away)."""
+    from binhyen.schemes.permissions import OFFICER_ROLES
+
+    units = covered_unit_ids(user, roles=OFFICER_ROLES)
+    return tips_for_user(user).filter(status=Status.REFERRED, referred_to__in=units)
 
 
 def cases_for_user(user) -> QuerySet[Case]:

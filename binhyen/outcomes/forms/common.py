@@ -9,10 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import covered_unit_ids
+from binhyen.core.forms import DATE_ATTRS, apply_service_errors, date_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.schemes import queries as scheme_queries
-from binhyen.schemes.forms.common import DATE_ATTRS, apply_service_errors, date_field
 from binhyen.schemes.models import Group, Scheme
 
 from .. import permissions

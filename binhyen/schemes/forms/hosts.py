@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import restrict
+from binhyen.core.forms import date_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -18,7 +19,6 @@ from binhyen.geo.models.units import in_force_q
 from ..choices import ORGANIZATION_KINDS, ReligiousKind, SchoolLevel, SizeClass
 from ..models import Organization
 from ..permissions import OFFICER_ROLES
-from .common import date_field
 
 # above this many choices a select becomes a text box where the code is typed
 SELECT_LIMIT = 300

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from binhyen.accounts.jurisdiction import covered_unit_ids
+from binhyen.core.forms import DATE_ATTRS
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 
@@ -24,7 +25,6 @@ from ..choices import (
     Status,
 )
 from ..models import Organization, Scheme, SchemeType
-from .common import DATE_ATTRS
 
 POINT_LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
 OUTSIDE_LABEL = _("a point outside your jurisdiction")

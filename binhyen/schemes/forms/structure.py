@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.forms import date_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -13,7 +14,6 @@ from binhyen.geo.models import AdminUnit
 from ..choices import GroupKind, MemberRole
 from ..models import Group, Household, SelfManagementBoard, SteeringCommittee
 from ..permissions import OFFICER_ROLES, STRUCTURE_ROLES
-from .common import date_field
 from .hosts import UnitChoiceField, area_options, areas_of, compact, units_in_force
 
 BODY_KINDS = {"committee": SteeringCommittee, "board": SelfManagementBoard}

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors
 from binhyen.core.text import fold
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.models import AdminUnit
 
 from .. import queries, services
 from ..forms.catalogue import CatalogueFilterForm, LabelForm, SchemeTypeForm
-from ..forms.common import apply_service_errors
 from ..models import Label, SchemeType
 from ..permissions import can_edit_catalogue
 from ..queries import Scope

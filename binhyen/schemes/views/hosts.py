@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors
 from binhyen.core.queries import audit_entries_for
 from binhyen.geo import queries as geo_queries
 
 from .. import queries, services
 from ..filtersets.hosts import OrganizationFilterSet
-from ..forms.common import apply_service_errors
 from ..forms.hosts import CeaseForm, OrganizationForm
 from ..models import Organization
 from ..permissions import can_write_anywhere, can_write_unit

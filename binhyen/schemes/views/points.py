@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors, submitted
 from binhyen.core.queries import audit_entries_for, audit_log_for
 from binhyen.geo import queries as geo_queries
 
 from .. import exports, permissions, queries, services
 from ..choices import UNIT_HOSTS
 from ..filtersets.points import SchemeFilterSet
-from ..forms.common import apply_service_errors
 from ..forms.points import OUTSIDE_LABEL, EventForm, GradeForm, RecognitionForm, SchemeForm
 from ..models import ComponentGrade, Scheme
 
@@ -248,13 +248,8 @@ def _saved(request, point: Scheme):
 def point_event(request, pk: int):
     point = _writable_point(request, pk)
     form = EventForm(request.POST, point=point)
-    if form.is_valid():
-        try:
-            services.record_event(point, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, point)
+    if submitted(form, lambda d: services.record_event(point, **d)):
+        return _saved(request, point)
     return _point_page(request, point, status=400, event_form=form)
 
 
@@ -264,13 +259,8 @@ def point_event(request, pk: int):
 def point_grade(request, pk: int):
     point = _writable_point(request, pk)
     form = GradeForm(request.POST, point=point)
-    if form.is_valid():
-        try:
-            services.grade_scheme(point, **form.service_values())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, point)
+    if submitted(form, lambda d: services.grade_scheme(point, **form.service_values())):
+        return _saved(request, point)
     return _point_page(request, point, status=400, grade_form=form)
 
 
@@ -280,13 +270,8 @@ def point_grade(request, pk: int):
 def point_recognize(request, pk: int):
     point = _writable_point(request, pk)
     form = RecognitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recognize_scheme(point, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _saved(request, point)
+    if submitted(form, lambda d: services.recognize_scheme(point, **d)):
+        return _saved(request, point)
     return _point_page(request, point, status=400, recognition_form=form)
 
 

@@ -24,13 +24,13 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors, submitted
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 
 from .. import queries, services
 from ..choices import GroupKind, MemberRole
 from ..filtersets.structure import GroupFilterSet, HouseholdFilterSet
-from ..forms.common import apply_service_errors
 from ..forms.hosts import areas_of, units_in_force
 from ..forms.structure import (
     BODY_KINDS,
@@ -246,13 +246,8 @@ def group_leave(request, pk: int, membership_pk: int):
     group = _writable_group(request, pk)
     membership = get_object_or_404(GroupHousehold, pk=membership_pk, group=group)
     form = LeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.leave_group(membership, form.cleaned_data["left_on"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, group)
+    if submitted(form, lambda d: services.leave_group(membership, d["left_on"])):
+        return _done(request, group)
     return _group_page(
         request, group, 400, leave_form=form, failed="leave", failed_row=membership.pk
     )
@@ -264,13 +259,8 @@ def group_leave(request, pk: int, membership_pk: int):
 def group_member_add(request, pk: int):
     group = _writable_group(request, pk)
     form = MemberForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            services.add_member(group, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, group)
+    if submitted(form, lambda d: services.add_member(group, **d)):
+        return _done(request, group)
     return _group_page(request, group, 400, member_form=form, failed="member")
 
 
@@ -281,13 +271,8 @@ def group_member_end(request, pk: int, member_pk: int):
     group = _writable_group(request, pk)
     member = get_object_or_404(GroupMember, pk=member_pk, group=group)
     form = LeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_membership(member, form.cleaned_data["left_on"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, group)
+    if submitted(form, lambda d: services.end_membership(member, d["left_on"])):
+        return _done(request, group)
     return _group_page(
         request, group, 400, leave_form=form, failed="member_end", failed_row=member.pk
     )
@@ -299,13 +284,8 @@ def group_member_end(request, pk: int, member_pk: int):
 def group_dissolve(request, pk: int):
     group = _writable_group(request, pk)
     form = DissolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dissolve_group(group, form.cleaned_data["dissolved_on"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _done(request, group)
+    if submitted(form, lambda d: services.dissolve_group(group, d["dissolved_on"])):
+        return _done(request, group)
     return _group_page(request, group, 400, dissolve_form=form, failed="dissolve")
 
 

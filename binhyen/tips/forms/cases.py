@@ -9,10 +9,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.forms import DATE_ATTRS
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.schemes import permissions
-from binhyen.schemes.forms.common import DATE_ATTRS
 
 from ..choices import Category
 from ..models import Case, Suspect

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
-from binhyen.accounts.jurisdiction import can_access_unit
-from binhyen.accounts.models import RoleAssignment
+from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
 from binhyen.core import audit, crypto
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
@@ -230,12 +229,7 @@ def link_duplicate(tip: Tip, original: Tip, reason: str, by=None) -> Tip:
 def is_chief_of(user, unit: AdminUnit) -> bool:
     """Whether the user holds the unit-chief role on a unit that covers `unit`, by the
     role itself: an administrator's unrestricted reach does not make a chief."""
-    chiefs = [
-        a.unit
-        for a in RoleAssignment.objects.filter(user=user, role=Role.UNIT_CHIEF).select_related(
-            "unit"
-        )
-    ]
+    chiefs = list(jurisdiction_of(user, {Role.UNIT_CHIEF}).units)  # cached per request
     if not chiefs:
         return False
     return geo_queries.placed_under(chiefs, geo_queries.today()).filter(unit=unit).exists()

@@ -165,7 +165,8 @@ def test_referral_waits_for_the_receiving_unit_which_then_handles_it(triangle, t
     tip.refresh_from_db()
     assert (tip.status, tip.referred_to, tip.handling_unit) == ("referred", sibling, triangle.unit)
     assert queries.tips_for_user(sibling_officer).filter(pk=tip.pk).exists()
-    assert queries.public_queue(sibling_officer).filter(pk=tip.pk).exists()
+    assert queries.referrals_waiting(sibling_officer).filter(pk=tip.pk).exists()
+    assert not queries.referrals_waiting(triangle.officer).filter(pk=tip.pk).exists()
     with pytest.raises(ValidationError) as excinfo:
         services.set_status(tip, "closed", "chưa nhận")
     assert _keys(excinfo) == {"status"}

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors
 from binhyen.schemes import permissions
-from binhyen.schemes.forms.common import apply_service_errors
 from binhyen.schemes.services import StaleEdit
 
 from .. import exports, queries, services

@@ -32,8 +32,8 @@ from django_ratelimit.core import get_usage
 
 from binhyen.accounts.scoping import PUBLIC, scoping
 from binhyen.core.audit import audit_context
+from binhyen.core.forms import apply_service_errors
 from binhyen.core.middleware import client_ip
-from binhyen.schemes.forms.common import apply_service_errors
 
 from .. import services
 from ..choices import Author, Status

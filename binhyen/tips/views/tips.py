@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from binhyen.accounts.jurisdiction import covered_unit_ids
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.forms import apply_service_errors, submitted
 from binhyen.geo import queries as geo_queries
 from binhyen.schemes import permissions
-from binhyen.schemes.forms.common import apply_service_errors
 from binhyen.schemes.services import StaleEdit
 
 from .. import exports, queries, services
@@ -93,19 +92,10 @@ def queue(request):
     for their acknowledgement."""
     user = request.user
     public = (
-        queries.public_queue(user)
-        .filter(is_public=True, status=Status.RECEIVED)
-        .select_related(*LIST_RELATED)
-        .order_by("received_at", "pk")
+        queries.public_waiting(user).select_related(*LIST_RELATED).order_by("received_at", "pk")
     )
     referred = (
-        queries.tips_for_user(user)
-        .filter(
-            status=Status.REFERRED,
-            referred_to__in=covered_unit_ids(user, roles=permissions.OFFICER_ROLES),
-        )
-        .select_related(*LIST_RELATED)
-        .order_by("received_at", "pk")
+        queries.referrals_waiting(user).select_related(*LIST_RELATED).order_by("received_at", "pk")
     )
     referrals = list(referred[: REFERRALS_SHOWN + 1])
     context = {
@@ -237,13 +227,8 @@ def _saved(request, tip: Tip, message: str | None = None):
 def _act(request, tip: Tip, form, name: str, action, rename=None):
     """Validate `form`, run `action(cleaned_data)` (a service call); on a refusal show the
     tip's page again with the form and its errors (400)."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error, rename)
-        else:
-            return _saved(request, tip)
+    if submitted(form, action, rename):
+        return _saved(request, tip)
     return _tip_page(request, tip, status=400, **{name: form})
 
 

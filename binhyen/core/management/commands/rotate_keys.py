@@ -39,7 +39,8 @@ class Command(BaseCommand):
                         batch = []
                 model.objects.bulk_update(batch, names)
                 done += len(batch)
-                record_bulk(model, f"{done} rows re-encrypted with the current key", None)
+                summary = _("%(n)d rows re-encrypted with the current key") % {"n": done}
+                record_bulk(model, summary, None)
                 self.stdout.write(
                     _("%(model)s: %(n)d rows re-encrypted.")
                     % {"model": model._meta.verbose_name_plural, "n": done}
