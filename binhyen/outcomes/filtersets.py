@@ -8,7 +8,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.geo import queries as geo_queries
 from binhyen.schemes import queries as scheme_queries
 from binhyen.schemes.models import Scheme
 
@@ -37,14 +36,7 @@ class _Base(django_filters.FilterSet):
         self.filters["scheme"].queryset = points.select_related("unit").order_by("name", "pk")
 
     def filter_unit(self, queryset, name, value):
-        code = (value or "").strip()
-        if not code:
-            return queryset
-        today = geo_queries.today()
-        version = geo_queries.unit_by_code(code, today)
-        if version is None:
-            return queryset.none()
-        return scheme_queries.under(queryset, "unit", version.unit, today)
+        return scheme_queries.under_code(queryset, "unit", value)
 
     @property
     def form(self) -> forms.Form:

@@ -140,6 +140,20 @@ def under(
     return qs.filter(**lookups)
 
 
+def under_code(qs: QuerySet, unit_field: str, code: str) -> QuerySet:
+    """Records whose unit rolls up, under today's structure, to the unit bearing `code`
+    (the filter every list offers as "unit code"); nothing when no unit bears it, all
+    when the code is empty."""
+    code = (code or "").strip()
+    if not code:
+        return qs
+    today = geo_queries.today()
+    version = geo_queries.unit_by_code(code, today)
+    if version is None:
+        return qs.none()
+    return under(qs, unit_field, version.unit, today)
+
+
 def child_level(
     unit: AdminUnit | None, structure_on: dt.date, sdate: dt.date | None = None
 ) -> str | None:

@@ -14,8 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.geo import queries as geo_queries
-from binhyen.schemes.queries import under
+from binhyen.schemes.queries import under_code
 
 from .choices import Assessment, Category, Channel, Status
 from .models import Case, Tip
@@ -27,17 +26,6 @@ SOLVED_CHOICES = (("yes", _("Solved")), ("no", _("Not solved")))
 
 def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _under_code(queryset, field: str, value: str):
-    code = (value or "").strip()
-    if not code:
-        return queryset
-    today = geo_queries.today()
-    version = geo_queries.unit_by_code(code, today)
-    if version is None:
-        return queryset.none()
-    return under(queryset, field, version.unit, today)
 
 
 class _DatedForm(django_filters.FilterSet):
@@ -89,7 +77,7 @@ class TipFilterSet(_DatedForm):
         ]
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, "unit", value)
+        return under_code(queryset, "unit", value)
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=_start_of(value)) if value else queryset
@@ -145,4 +133,4 @@ class CaseFilterSet(_DatedForm):
         return queryset
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, "unit", value)
+        return under_code(queryset, "unit", value)

@@ -4,8 +4,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.geo import queries as geo_queries
-
 from .. import queries
 from ..choices import HostKind, Status
 from ..models import Label, Scheme, SchemeType
@@ -56,14 +54,7 @@ class SchemeFilterSet(django_filters.FilterSet):
         ]
 
     def filter_unit(self, queryset, name, value):
-        code = (value or "").strip()
-        if not code:
-            return queryset
-        today = geo_queries.today()
-        version = geo_queries.unit_by_code(code, today)
-        if version is None:
-            return queryset.none()
-        return queries.under(queryset, "unit", version.unit, today)
+        return queries.under_code(queryset, "unit", value)
 
     def filter_active_on(self, queryset, name, value):
         return queries.active_on(queryset, value) if value else queryset

@@ -4,8 +4,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.geo import queries as geo_queries
-
 from .. import queries
 from ..choices import GroupKind
 from ..models import (
@@ -15,18 +13,7 @@ from ..models import (
     SelfManagementBoard,
     SteeringCommittee,
 )
-
-
-def _under_code(queryset, unit_field: str, value: str):
-    """Records that roll up to the unit bearing `value` under today's structure."""
-    code = (value or "").strip()
-    if not code:
-        return queryset
-    today = geo_queries.today()
-    version = geo_queries.unit_by_code(code, today)
-    if version is None:
-        return queryset.none()
-    return queries.under(queryset, unit_field, version.unit, today)
+from ..queries import under_code
 
 
 class GroupFilterSet(django_filters.FilterSet):
@@ -47,7 +34,7 @@ class GroupFilterSet(django_filters.FilterSet):
         fields = ["kind", "residential_area", "unit", "active_on", "q"]
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, "residential_area", value)
+        return under_code(queryset, "residential_area", value)
 
     def filter_active_on(self, queryset, name, value):
         if not value:
@@ -88,7 +75,7 @@ class UnitDatedFilterSet(django_filters.FilterSet):
     dates = ("established_on", "dissolved_on")
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, self.unit_field, value)
+        return under_code(queryset, self.unit_field, value)
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(queries.in_force(*self.dates, value)) if value else queryset

@@ -5,23 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.geo import queries as geo_queries
-from binhyen.schemes.queries import under
+from binhyen.schemes.queries import under_code
 
 from ...choices import Assessment, Category, Channel, Status
 from ...models import Case, Tip
-
-
-def _under_code(queryset, field: str, code: str):
-    """Records whose `field` rolls up to the unit bearing `code` under today's structure."""
-    code = (code or "").strip()
-    if not code:
-        return queryset
-    today = geo_queries.today()
-    version = geo_queries.unit_by_code(code, today)
-    if version is None:
-        return queryset.none()
-    return under(queryset, field, version.unit, today)
 
 
 class TipFilterSet(django_filters.FilterSet):
@@ -59,10 +46,10 @@ class TipFilterSet(django_filters.FilterSet):
         ]
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, "unit", value)
+        return under_code(queryset, "unit", value)
 
     def filter_handling_unit(self, queryset, name, value):
-        return _under_code(queryset, "handling_unit", value)
+        return under_code(queryset, "handling_unit", value)
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -81,4 +68,4 @@ class CaseFilterSet(django_filters.FilterSet):
         fields = ["category", "solved", "unit", "opened_from", "opened_to"]
 
     def filter_unit(self, queryset, name, value):
-        return _under_code(queryset, "unit", value)
+        return under_code(queryset, "unit", value)
