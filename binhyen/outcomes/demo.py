@@ -132,7 +132,11 @@ class _Demo:
             )  # fmt: skip
         for _i in range(self.times(2, 5, years)):
             self.record(
-                "residence-violations", commune, areas, self.day(start, end), cases=r.randint(1, 8)
+                "registration-violations",
+                commune,
+                areas,
+                self.day(start, end),
+                cases=r.randint(1, 8),
             )
         if commune.border_area or r.random() < 0.3:
             for _i in range(self.times(0, 2, years)):

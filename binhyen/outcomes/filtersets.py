@@ -13,9 +13,7 @@ from binhyen.schemes.models import Scheme
 
 from .choices import SupervisionKind
 from .models import SupervisionPeriod
-from .registers import LEDGERS, Register
-
-DATE_FILTERS = ("date_from", "date_to")
+from .registers import Register
 
 
 class _Base(django_filters.FilterSet):
@@ -71,10 +69,6 @@ def ledger_filterset(register: Register) -> type[_Base]:
         name = f"{register.model.__name__}FilterSet"
         _cache[register.slug] = type(name, (_Base,), {**attrs, "Meta": meta})
     return _cache[register.slug]
-
-
-def ledger_filtersets() -> dict[str, type[_Base]]:
-    return {slug: ledger_filterset(r) for slug, r in LEDGERS.items()}
 
 
 class PeriodFilterSet(_Base):

@@ -18,7 +18,7 @@ from .models import (
     OutreachSession,
     PeoplesPatrol,
     Pledge,
-    ResidenceViolation,
+    RegistrationViolation,
     ReturnedEmigrant,
     SupervisionPeriod,
     WeaponSurrender,
@@ -42,10 +42,6 @@ class Register:
     row_sums: dict[str, str] = field(default_factory=dict)
     sheet_vi: str = ""  # the Vietnamese sheet name accepted by imports
     help: Promise | str = ""
-
-    @property
-    def verbose_name(self) -> str:
-        return str(self.model._meta.verbose_name)
 
     def field_label(self, name: str) -> str:
         return str(self.model._meta.get_field(name).verbose_name)
@@ -82,8 +78,8 @@ LEDGERS: dict[str, Register] = {
             help=_("One record per person; no identity is kept."),
         ),
         Register(
-            "residence-violations",
-            ResidenceViolation,
+            "registration-violations",
+            RegistrationViolation,
             _("Household-registration violations detected"),
             fields=("cases",),
             total="cases",
@@ -144,7 +140,6 @@ LEDGERS: dict[str, Register] = {
 
 MANAGED = "managed-persons"
 MANAGED_LABEL = _("Managed persons")
-MANAGED_MODEL = SupervisionPeriod
 MANAGED_SHEET_VI = "Người được quản lý"
 MANAGED_BREAKDOWNS = ("kind", "exit_reason")
 
@@ -154,7 +149,3 @@ LABELS: dict[str, Promise] = {
     slug: (MANAGED_LABEL if slug == MANAGED else LEDGERS[slug].label) for slug in SLUGS
 }
 MODELS = {**{slug: r.model for slug, r in LEDGERS.items()}, MANAGED: SupervisionPeriod}
-
-
-def get(slug: str) -> Register | None:
-    return LEDGERS.get(slug)

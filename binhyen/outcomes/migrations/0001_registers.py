@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='ResidenceViolation',
+            name='RegistrationViolation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('ref', models.CharField(blank=True, default='', help_text='Stable key of the record in imported spreadsheets; unique when given.', max_length=40, verbose_name='reference')),
@@ -161,8 +161,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'household-registration violations detected',
                 'ordering': ['-date', '-pk'],
                 'abstract': False,
-                'indexes': [models.Index(fields=['unit', 'date'], name='oc_residenceviolation_unit'), models.Index(fields=['date'], name='oc_residenceviolation_date')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('ref',), name='outcomes_residenceviolation_ref')],
+                'indexes': [models.Index(fields=['unit', 'date'], name='oc_registrationviolation_unit'), models.Index(fields=['date'], name='oc_registrationviolation_date')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('ref',), name='outcomes_registrationviolation_ref')],
             },
         ),
         migrations.CreateModel(

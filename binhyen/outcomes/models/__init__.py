@@ -5,7 +5,7 @@ from .ledgers import (
     OutreachSession,
     PeoplesPatrol,
     Pledge,
-    ResidenceViolation,
+    RegistrationViolation,
     ReturnedEmigrant,
     WeaponSurrender,
 )
@@ -19,7 +19,7 @@ __all__ = [
     "OutreachSession",
     "PeoplesPatrol",
     "Pledge",
-    "ResidenceViolation",
+    "RegistrationViolation",
     "ReturnedEmigrant",
     "SupervisionPeriod",
     "WeaponSurrender",

@@ -106,8 +106,8 @@ class ReturnedEmigrant(Ledger):
 
 
 @audit.register(unit_of=lambda r: r.unit_id)
-class ResidenceViolation(Ledger):
-    """Household-registration (residence) violations detected on a day."""
+class RegistrationViolation(Ledger):
+    """Household-registration violations (vi phạm quản lý cư trú) detected on a day."""
 
     cases = positive(pgettext_lazy("outcome count", "violations"))
 

@@ -106,4 +106,4 @@ class SupervisionPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.kind} {self.intake_on:%d/%m/%Y}"
+        return f"#{self.pk} {self.get_kind_display()} {self.intake_on:%d/%m/%Y}"

@@ -341,5 +341,6 @@ def reindex_people() -> int:
         person.match_key = match_key(crypto.decrypt(person.full_name), person.birth_year)
         person.id_key = id_key(crypto.decrypt(person.id_number))
     ManagedPerson.objects.bulk_update(people, ["match_key", "id_key"], batch_size=500)
-    audit.record_bulk(ManagedPerson, f"{len(people)} blind indexes recomputed", None)
+    summary = _("%(n)d blind indexes recomputed") % {"n": len(people)}
+    audit.record_bulk(ManagedPerson, summary, None)
     return len(people)

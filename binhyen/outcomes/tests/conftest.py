@@ -46,7 +46,7 @@ def record(db):
         defaults = {
             "weapons": {"kind": "hunting_gun", "quantity": 1},
             "returned-emigrants": {"sex": "female"},
-            "residence-violations": {"cases": 1},
+            "registration-violations": {"cases": 1},
             "illegal-entries": {"nationality": "LA", "people": 1},
             "mediations": {"kind": "land", "result": "successful"},
             "outreach-sessions": {"attendees": 40},

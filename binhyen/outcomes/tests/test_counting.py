@@ -26,26 +26,28 @@ def _codes(tally) -> dict:
 
 
 def test_a_merged_communes_records_count_under_the_structure_asked(record, merger):
-    record("residence-violations", merger.merged_old, d(2024, 5, 1), cases=3)
-    record("residence-violations", merger.merged_area, d(2024, 9, 1), cases=2)
-    record("residence-violations", merger.kept_old, d(2024, 9, 1), cases=7)
+    record("registration-violations", merger.merged_old, d(2024, 5, 1), cases=3)
+    record("registration-violations", merger.merged_area, d(2024, 9, 1), cases=2)
+    record("registration-violations", merger.kept_old, d(2024, 9, 1), cases=7)
     # 2025 structure: the merged commune and the one whose code was reused are one
     assert (
-        register_tally("residence-violations", Scope(merger.merged_new, NEW), *YEAR_2024).total
+        register_tally("registration-violations", Scope(merger.merged_new, NEW), *YEAR_2024).total
         == 12
     )
     # 2024 structure: each old commune apart
     old = Scope(merger.merged_old, OLD)
-    assert register_tally("residence-violations", old, *YEAR_2024).total == 5
+    assert register_tally("registration-violations", old, *YEAR_2024).total == 5
     assert (
-        register_tally("residence-violations", Scope(merger.kept_old, OLD), *YEAR_2024).total == 7
+        register_tally("registration-violations", Scope(merger.kept_old, OLD), *YEAR_2024).total
+        == 7
     )
     assert (
-        register_tally("residence-violations", Scope(merger.merged_old, NEW), *YEAR_2024).total == 0
+        register_tally("registration-violations", Scope(merger.merged_old, NEW), *YEAR_2024).total
+        == 0
     )
     for structure in (OLD, NEW):
         province = merger.province_old if structure == OLD else merger.province_new
-        tally = register_tally("residence-violations", Scope(province, structure), *YEAR_2024)
+        tally = register_tally("registration-violations", Scope(province, structure), *YEAR_2024)
         assert (tally.total, tally.records) == (12, 3)
 
 

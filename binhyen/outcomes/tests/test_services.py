@@ -66,7 +66,7 @@ def test_a_record_sits_in_a_commune_or_area_in_force_on_its_date(record, merger)
 def test_counts_must_be_at_least_one_and_refs_unique(record, merger):
     area = area_of(merger.merged_new)
     with pytest.raises(ValidationError) as exc:
-        record("residence-violations", area, cases=0)
+        record("registration-violations", area, cases=0)
     assert set(exc.value.message_dict) == {"cases"}
     record("pledges", area, ref="CK-1")
     with pytest.raises(ValidationError) as exc:
