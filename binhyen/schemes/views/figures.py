@@ -23,11 +23,8 @@ def _filters(data) -> dict:
 @scoping(JURISDICTION)
 @login_required
 def figures(request):
-    form = FiguresForm(request.GET or None)
+    form = FiguresForm(request.GET or {"measure": "active", "by": "unit"})
     context = {"form": form}
-    if not request.GET:
-        form = FiguresForm({"measure": "active", "by": "unit"})
-        context["form"] = form
     if form.is_valid():
         data = form.cleaned_data
         version = data["unit_version"]
