@@ -2,10 +2,12 @@
 # Install the Debian packages Bình Yên uses, only those missing. Without root it names
 # them and goes on: the features that need them are then unavailable.
 #   gettext               compiles the interface translations (compiled .mo files are committed too)
+#   libpango*, harfbuzz   WeasyPrint draws the PDF review documents with them
+#   fonts-liberation2     Liberation Serif (Times New Roman metrics, every Vietnamese letter) for documents
 #   postgresql            the production database (tests run on it in CI)
 #   chromium              headless browser for the browser tests (CI)
 set -u
-want=(gettext)
+want=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 [ "${WITH_POSTGRES:-0}" = 1 ] && want+=(postgresql)
 [ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium)
 missing=()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "binhyen.schemes",
     "binhyen.tips",
     "binhyen.outcomes",
+    "binhyen.reports",
     "binhyen.api",
     "binhyen.portal",
 ]
