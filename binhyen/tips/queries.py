@@ -111,22 +111,28 @@ class CaseFigures:
     tips_leading_to_solved_cases: int
 
 
-def case_figures(scope: Scope, start: dt.date, end: dt.date) -> CaseFigures:
-    """Cases solved (closed solved in the period), suspects arrested in the period, and
-    tips received in the period that led to a case solved (by now)."""
-    solved = scope.apply(
-        Case.objects.filter(solved=True, closed_on__gte=start, closed_on__lte=end), "unit"
-    )
-    arrested = scope.apply(
-        Suspect.objects.filter(arrested_on__gte=start, arrested_on__lte=end), "case__unit"
-    )
+def case_figure_records(name: str, scope: Scope, start: dt.date, end: dt.date):
+    """The records one case figure counts, scoped, and the field placing them:
+    "solved" cases (closed solved in the period), suspects "arrested" in the period, and
+    tips received in the period that led to a case solved by now ("tips_leading")."""
+    if name == "solved":
+        qs = Case.objects.filter(solved=True, closed_on__gte=start, closed_on__lte=end)
+        return scope.apply(qs, "unit"), "unit"
+    if name == "arrested":
+        qs = Suspect.objects.filter(arrested_on__gte=start, arrested_on__lte=end)
+        return scope.apply(qs, "case__unit"), "case__unit"
     first, last = _day_bounds(start, end)
-    leading = scope.apply(
-        Tip.objects.filter(received_at__gte=first, received_at__lt=last, cases__solved=True),
-        "unit",
-    )
+    qs = Tip.objects.filter(received_at__gte=first, received_at__lt=last, cases__solved=True)
+    return scope.apply(qs, "unit"), "unit"
+
+
+def case_figures(scope: Scope, start: dt.date, end: dt.date) -> CaseFigures:
+    def distinct(name):
+        qs, _field = case_figure_records(name, scope, start, end)
+        return qs.values("pk").distinct().count()
+
     return CaseFigures(
-        cases_solved=solved.values("pk").distinct().count(),
-        suspects_arrested=arrested.values("pk").distinct().count(),
-        tips_leading_to_solved_cases=leading.values("pk").distinct().count(),
+        cases_solved=distinct("solved"),
+        suspects_arrested=distinct("arrested"),
+        tips_leading_to_solved_cases=distinct("tips_leading"),
     )

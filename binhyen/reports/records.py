@@ -1,0 +1,264 @@
+"""Indicators counted from records, for a scope (a unit under the structure of a date,
+optionally within a user's jurisdiction) and a period. One function per family; each
+answers the total and, when asked, one breakdown, in a bounded number of queries
+whatever the number of units (GROUP BY over the Placement join)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from binhyen.geo.choices import LEVEL_RANK, Level
+from binhyen.geo.models import AdminUnit
+from binhyen.outcomes import queries as outcome_queries
+from binhyen.schemes import queries as sq
+from binhyen.schemes.choices import HostKind, RecognitionKind
+from binhyen.schemes.models import (
+    Group,
+    GroupHousehold,
+    GroupMember,
+    Recognition,
+    Scheme,
+    SecurityTeam,
+    SecurityTeamMember,
+    SelfManagementBoard,
+    SteeringCommittee,
+)
+from binhyen.tips import queries as tq
+
+from .indicators import CATALOGUE, STOCK
+
+DRUG_FREE_TYPE = "khong-ma-tuy"
+SELF = sq.AT_UNIT_ITSELF
+
+
+@dataclass
+class Part:
+    key: object  # a unit pk, a choice value, None (unallocated), "self", "reported"
+    label: str
+    value: object
+    code: str = ""  # the unit's code, for unit rows
+
+
+@dataclass
+class Counted:
+    value: object
+    parts: list[Part] = field(default_factory=list)
+
+
+def count(code: str, scope: sq.Scope, start: dt.date, end: dt.date, by: str | None = None):
+    """The indicator `code` counted from records (stocks on `end`)."""
+    indicator = CATALOGUE[code]
+    if indicator.kind == STOCK:
+        start = end
+    family, _sep, name = code.partition(".")
+    if family == "outcomes":
+        return _register(name, scope, start, end, by)
+    return COUNTERS[code](scope, start, end, by)
+
+
+# ---- unit rows -------------------------------------------------------------------------
+
+
+def unit_parts(qs: QuerySet, unit_field: str, level: str | None, distinct: str = "pk"):
+    """Distinct `distinct` of `qs` (already scoped) per sub-unit at `level`, read through
+    the scope's own Placement join; the unit's own records apart ("self") from those
+    that cannot be placed at that level (None, unallocated)."""
+    if level is None:
+        return []
+    key = f"{unit_field}__placements__{level}"
+    grouped = (
+        qs.order_by()
+        .values_list(key, f"{unit_field}__level")
+        .annotate(n=Count(distinct, distinct=True))
+    )
+    coarser = {lv for lv in Level.values if LEVEL_RANK[lv] < LEVEL_RANK[level]}
+    totals: dict[object, int] = {}
+    for sub, unit_level, n in grouped:
+        if not n:
+            continue
+        k = sub if sub is not None else (SELF if unit_level in coarser else None)
+        totals[k] = totals.get(k, 0) + n
+    return named_parts(totals)
+
+
+def named_parts(totals: dict) -> list[Part]:
+    units = {
+        u.pk: u for u in AdminUnit.objects.filter(pk__in=[k for k in totals if isinstance(k, int)])
+    }
+    parts = []
+    for k, n in totals.items():
+        if k is None:
+            parts.append(Part(None, str(sq.UNALLOCATED), n))
+        elif k == SELF:
+            parts.append(Part(SELF, _("At the unit itself (not in a sub-unit)"), n))
+        else:
+            unit = units.get(k)
+            parts.append(Part(k, unit.name if unit else str(k), n, unit.code if unit else ""))
+    return parts
+
+
+def _from_counts(counts: sq.Counts) -> list[Part]:
+    return [Part(r.key, r.label, r.count) for r in counts.rows]
+
+
+def _distinct(qs: QuerySet, unit_field: str, distinct: str, scope, by) -> Counted:
+    # COUNT(DISTINCT …) skips nulls (a point in no residential area is none), and reads
+    # through the scope's own Placement join (a new filter() would join it again)
+    total = qs.order_by().aggregate(n=Count(distinct, distinct=True))["n"]
+    parts = unit_parts(qs, unit_field, scope.sublevel(), distinct) if by == "unit" else []
+    return Counted(total, parts)
+
+
+# ---- scheme points -----------------------------------------------------------------------
+
+
+def _points(counts_fn):
+    def counter(scope, start, end, by):
+        if by == "unit":
+            qs = _points_qs(counts_fn, scope, start, end)
+            return _distinct(qs, "unit", "pk", scope, by)
+        kwargs = {"by": by} if by else {}
+        args = (end,) if counts_fn is sq.schemes_active else (start, end)
+        counts = counts_fn(scope, *args, **kwargs)
+        return Counted(counts.total, _from_counts(counts) if by else [])
+
+    return counter
+
+
+def _points_qs(counts_fn, scope, start, end) -> QuerySet:
+    qs = scope.apply(Scheme.objects.all(), "unit")
+    if counts_fn is sq.schemes_active:
+        return sq.active_on(qs, end)
+    field_name = "established_on" if counts_fn is sq.schemes_established else "dissolved_on"
+    return sq.between(qs, field_name, start, end)
+
+
+def _types_replicated(scope, start, end, by):
+    qs = sq.active_on(scope.apply(Scheme.objects.all(), "unit"), end)
+    return _distinct(qs, "unit", "scheme_type_id", scope, by)
+
+
+def _residential_areas(scope, start, end, by):
+    qs = sq.active_on(scope.apply(Scheme.objects.all(), "unit"), end)
+    return _distinct(qs, "unit", "unit__placements__residential_area", scope, by)
+
+
+def _drug_free(scope, start, end, by):
+    qs = sq.active_on(
+        scope.apply(
+            Scheme.objects.filter(scheme_type__code=DRUG_FREE_TYPE, host_kind=HostKind.COMMUNE),
+            "unit",
+        ),
+        end,
+    )
+    return _distinct(qs, "unit", "unit__placements__commune", scope, by)
+
+
+def _recognitions(kind):
+    def counter(scope, start, end, by):
+        qs = scope.apply(
+            Recognition.objects.filter(kind=kind, year__gte=start.year, year__lte=end.year),
+            "scheme__unit",
+        )
+        if by == "type":
+            grouped = (
+                qs.order_by()
+                .values_list("scheme__scheme_type_id", "scheme__scheme_type__name")
+                .annotate(n=Count("pk"))
+            )
+            parts = [Part(k, name, n) for k, name, n in grouped]
+            return Counted(qs.count(), parts)
+        return _distinct(qs, "scheme__unit", "pk", scope, by)
+
+    return counter
+
+
+# ---- self-management structure -------------------------------------------------------------
+
+
+def _in_force(model, start: str, end: str, unit_field: str, distinct: str = "pk"):
+    def counter(scope, _start, on, by):
+        qs = scope.apply(model.objects.filter(sq.in_force(start, end, on)), unit_field)
+        return _distinct(qs, unit_field, distinct, scope, by)
+
+    return counter
+
+
+# ---- tips and cases ------------------------------------------------------------------------
+
+
+def _tips(actionable: bool):
+    def counter(scope, start, end, by):
+        counts = tq.tips_received(scope, start, end, by=by, actionable=actionable)
+        if by == "unit":
+            return Counted(counts.total, _with_codes(_from_counts(counts)))
+        return Counted(counts.total, _from_counts(counts) if by else [])
+
+    return counter
+
+
+def _with_codes(parts: list[Part]) -> list[Part]:
+    codes = dict(
+        AdminUnit.objects.filter(
+            pk__in=[p.key for p in parts if isinstance(p.key, int)]
+        ).values_list("pk", "code")
+    )
+    for p in parts:
+        p.code = codes.get(p.key, "")
+    return parts
+
+
+def _case_figure(name: str):
+    def counter(scope, start, end, by):
+        qs, unit_field = tq.case_figure_records(name, scope, start, end)
+        return _distinct(qs, unit_field, "pk", scope, by)
+
+    return counter
+
+
+# ---- outcome registers ---------------------------------------------------------------------
+
+
+def _register(slug: str, scope, start, end, by) -> Counted:
+    tally = outcome_queries.register_tally(slug, scope, start, end, by)
+    parts = [Part(r.key, r.label, r.value) for r in tally.rows]
+    return Counted(tally.total, _with_codes(parts) if by == "unit" else parts)
+
+
+COUNTERS = {
+    "schemes.active": _points(sq.schemes_active),
+    "schemes.established": _points(sq.schemes_established),
+    "schemes.dissolved": _points(sq.schemes_dissolved),
+    "schemes.types_replicated": _types_replicated,
+    "schemes.residential_areas": _residential_areas,
+    "schemes.exemplars": _recognitions(RecognitionKind.EXEMPLAR),
+    "schemes.commended_ministry": _recognitions(RecognitionKind.MINISTRY_COMMENDATION),
+    "schemes.commended_province": _recognitions(RecognitionKind.PROVINCE_COMMENDATION),
+    "communes.drug_free": _drug_free,
+    "structure.steering_committees": _in_force(
+        SteeringCommittee, "established_on", "dissolved_on", "unit"
+    ),
+    "structure.boards": _in_force(SelfManagementBoard, "established_on", "dissolved_on", "unit"),
+    "structure.groups": _in_force(Group, "established_on", "dissolved_on", "residential_area"),
+    "structure.households": _in_force(
+        GroupHousehold, "joined_on", "left_on", "group__residential_area", "household_id"
+    ),
+    "structure.members": _in_force(GroupMember, "joined_on", "left_on", "group__residential_area"),
+    "structure.security_teams": _in_force(SecurityTeam, "formed_on", "dissolved_on", "commune"),
+    "structure.security_team_members": _in_force(
+        SecurityTeamMember, "appointed_on", "terminated_on", "team__commune"
+    ),
+    "tips.received": _tips(actionable=False),
+    "tips.actionable": _tips(actionable=True),
+    "tips.led_to_solved_cases": _case_figure("tips_leading"),
+    "cases.solved": _case_figure("solved"),
+    "cases.suspects_arrested": _case_figure("arrested"),
+}
+
+
+def tidy(value):
+    return outcome_queries.tidy(value)
