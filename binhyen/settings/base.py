@@ -176,6 +176,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
+    },
 }
 TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
 # Serve static files straight from the apps (no collectstatic) in development and tests;

@@ -1,0 +1,77 @@
+"""The review through the API: the stable JSON format (docs/review-format.md), or a
+document with `document=xlsx|docx|pdf|html`."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from binhyen.schemes.api.views.base import RegistryView
+
+from .. import output
+from ..choices import ReviewKind
+from ..review import build_review
+from ..review_form import ReviewForm
+
+DOCUMENTS = [f for f in output.FORMATS if f != "json"]
+
+
+class ReviewView(RegistryView, APIView):
+    """The review of a unit (default: your own; the whole country for administrators)
+    over a period, under the structure of a date (default today), within your
+    jurisdiction: every indicator from records and reported figures, the previous
+    period, breakdowns, broken validation rules and the sources of reported figures."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter("unit", str, description="unit code under the structure date"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="period start"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="period end (default today)"),
+            OpenApiParameter("structure_date", OpenApiTypes.DATE),
+            OpenApiParameter("kind", str, enum=ReviewKind.values),
+            OpenApiParameter("document", str, enum=DOCUMENTS, description="a file instead"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        q = request.query_params
+        form = ReviewForm(
+            {
+                "unit": q.get("unit", ""),
+                "start": q.get("from", ""),
+                "end": q.get("to", ""),
+                "structure_on": q.get("structure_date", ""),
+                "kind": q.get("kind", ""),
+            },
+            user=request.user,
+        )
+        document = q.get("document", "")
+        if document and document not in DOCUMENTS:
+            raise serializers.ValidationError({"document": [f"one of {', '.join(DOCUMENTS)}"]})
+        if not form.is_valid():
+            names = {"start": "from", "end": "to", "structure_on": "structure_date"}
+            raise serializers.ValidationError(
+                {names.get(k, k): [str(e) for e in v] for k, v in form.errors.items()}
+            )
+        data = form.cleaned_data
+        review = build_review(
+            data["unit_obj"],
+            data["start"],
+            data["end"],
+            data.get("structure_on"),
+            user=request.user,
+            kind=data["kind"],
+        )
+        if not document:
+            return Response(review)
+        body = output.render(review, document)
+        response = HttpResponse(body, content_type=output.CONTENT_TYPES[document])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{output.filename(review, document)}"'
+        )
+        return response

@@ -1,0 +1,83 @@
+"""What a review covers: a unit (by code, under the structure date), a period, the
+structure of a date, the kind of review; checked against the user's jurisdiction."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
+from binhyen.core.forms import DATE_ATTRS
+from binhyen.geo import queries as geo_queries
+
+from .choices import ReviewKind
+
+
+class ReviewForm(forms.Form):
+    unit = forms.CharField(label=_("Unit code"), required=False, max_length=20)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE_ATTRS))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE_ATTRS))
+    structure_on = forms.DateField(
+        label=_("Structure on"), required=False, widget=forms.DateInput(DATE_ATTRS)
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices, required=False)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        today = geo_queries.today()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or dt.date(data["end"].year, 1, 1)
+        data["kind"] = data.get("kind") or ReviewKind.REVIEW
+        if data["start"] > data["end"]:
+            self.add_error("end", _("The end of the period is before its start."))
+        structure = data.get("structure_on") or today
+        code = (data.get("unit") or "").strip()
+        data["unit_obj"] = None
+        scope = jurisdiction_of(self.user)
+        if not code and not scope.unrestricted:
+            data["unit_obj"] = scope.units[0] if scope.units else None
+            if data["unit_obj"] is None:
+                self.add_error("unit", _("Your account covers no unit."))
+            return data
+        if code:
+            version = geo_queries.unit_by_code(code, structure)
+            if version is None:
+                self.add_error(
+                    "unit",
+                    _("No unit bears code %(code)s under the structure of %(date)s.")
+                    % {"code": code, "date": structure.strftime("%d/%m/%Y")},
+                )
+            elif not can_access_unit(self.user, version.unit):
+                self.add_error("unit", _("This unit is outside your jurisdiction."))
+            else:
+                data["unit_obj"] = version.unit
+        return data
+
+    def query(self) -> dict:
+        """The review's parameters as a query string dict (links, downloads, drill-down)."""
+        data = self.cleaned_data
+        unit = data.get("unit_obj")
+        params = {
+            "start": data["start"].strftime("%d/%m/%Y"),
+            "end": data["end"].strftime("%d/%m/%Y"),
+            "kind": data["kind"],
+        }
+        if unit is not None:
+            params["unit"] = unit.code
+        if data.get("structure_on"):
+            params["structure_on"] = data["structure_on"].strftime("%d/%m/%Y")
+        return params
+
+
+class IssueForm(forms.Form):
+    issuer_code = forms.RegexField(
+        label=_("Issuer's abbreviation"),
+        regex=r"^[A-ZĐ0-9-]{1,20}$",
+        max_length=20,
+        help_text=_("As in the number: 12/BC-CAT gives CAT."),
+        error_messages={"invalid": _("Capital letters, digits and hyphens only.")},
+    )
