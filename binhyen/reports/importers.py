@@ -11,6 +11,7 @@ refused as ambiguous. A value may carry its qualifier ("trên 2.000", "khoảng 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -202,6 +203,7 @@ def parse_value(raw) -> tuple[Decimal, str | None]:
     return parse_number(m.group("number")), (parse_qualifier(word) if word else None)
 
 
+@functools.cache
 def _indicator_codes() -> dict[str, str]:
     """Folded code or label (Vietnamese or English) → code."""
     found: dict[str, str] = {}
