@@ -17,7 +17,7 @@ def _change(figure: dict) -> dict:
     diff = now - before
     return {
         "diff": diff,
-        "pct": round(100 * diff / before) if before else None,
+        "pct": round(100 * diff / before) if before and abs(diff) < 10 * before else None,
         "up": diff > 0,
         "down": diff < 0,
     }
@@ -113,3 +113,17 @@ def page_context(review: dict, query: dict | None) -> dict:
         "points_url": points_url,
         "used_sources": [s for s in review["sources"] if s["used"]],
     }
+
+
+def silent_units(review: dict, units) -> list:
+    """Units (sub-units of the review's unit) with nothing recorded or reported in the
+    period: no flow figure has a row for them."""
+    heard = set()
+    for section in review["sections"]:
+        for figure in section["figures"]:
+            if figure["kind"] != "flow":
+                continue
+            for b in figure["breakdowns"]:
+                if b["by"] == "unit":
+                    heard |= {r["code"] for r in b["rows"] if r.get("code") and r["value"]}
+    return [u for u in units if u.code not in heard]
