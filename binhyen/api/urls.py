@@ -6,6 +6,7 @@ from .views import DocsView, SchemaView
 
 urlpatterns = [
     path("v1/", include("binhyen.geo.api.urls")),
+    path("v1/", include("binhyen.geo.api.boundaries")),
     path("v1/", include("binhyen.schemes.api.urls")),
     path("v1/", include("binhyen.tips.api.urls")),
     path("v1/", include("binhyen.outcomes.api.urls")),

@@ -3,8 +3,10 @@ from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
 from binhyen.core.audit import audit_context
+from binhyen.geo.demo_boundaries import load_demo_boundaries
 from binhyen.outcomes.demo import load_outcomes
 from binhyen.portal.demo import DEMO_PASSWORD, DEMO_USERS, SEED, load_demo
+from binhyen.reports.demo import load_reported
 from binhyen.schemes.demo import load_registry
 from binhyen.tips.demo import load_tips
 
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             registry = load_registry(seed)
             outcomes = load_outcomes(seed)
             tips = load_tips(seed)
+            reported = load_reported()
+            load_demo_boundaries()
         before, after = result["structures"]
         self.stdout.write(
             _("Demo geography: %(a)d units created, %(b)d closed, %(t)d transitions.")
@@ -33,6 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo outcome registers: %(n)d records.") % {"n": outcomes["records"]})
         self.stdout.write(
             _("Demo tips: %(t)d tips and %(c)d cases.") % {"t": tips["tips"], "c": tips["cases"]}
+        )
+        self.stdout.write(
+            _("Demo reported figures of the 2016–2020 review: %(n)d.") % {"n": reported}
         )
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):
