@@ -1,0 +1,166 @@
+"""The review page, its downloads, issuing, the data-quality page, the dashboard and the
+review API, for the permission triangle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from binhyen.accounts.choices import Role
+from binhyen.accounts.services import create_user, grant_role
+from binhyen.reports.models import IssuedReport
+
+from .conftest import reported
+
+PERIOD = {"start": "01/01/2021", "end": "31/12/2025"}
+
+
+def review_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse('reports:review')}?{urlencode({**PERIOD, **params})}"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def viewer(triangle):
+    user = create_user("t.viewer", "x-password-1")
+    grant_role(user, Role.VIEWER, triangle.parent)
+    return user
+
+
+def test_the_review_page_of_the_province(client, triangle):
+    from binhyen.schemes.models import SteeringCommittee
+    from binhyen.schemes.services.structure import create_body
+
+    create_body(
+        SteeringCommittee, unit=triangle.unit, name="BCĐ", established_on=dt.date(2025, 8, 1)
+    )
+    response = login(client, triangle.parent_officer).get(review_url(unit="99"))
+    assert response.status_code == 200
+    review = response.context["review"]
+    assert review["unit"]["code"] == "99"
+    assert review["sublevel"] == "commune"
+    # sub-unit rows drill down to the sub-unit's review
+    rows = [
+        r
+        for section in response.context["sections"]
+        for row in section["rows"]
+        for b in row["breakdowns"]
+        if b["by"] == "unit"
+        for r in b["rows"]
+        if r["drill"]
+    ]
+    assert rows
+    assert f"unit={rows[0]['code']}" in rows[0]["drill"]
+    assert client.get(rows[0]["drill"]).status_code == 200
+
+
+def test_a_commune_officer_gets_their_commune_and_not_the_province(client, triangle):
+    login(client, triangle.officer)
+    response = client.get(reverse("reports:review"))
+    assert response.status_code == 200
+    assert response.context["review"]["unit"]["code"] == triangle.unit.code
+    refused = client.get(review_url(unit="99"))
+    assert refused.status_code == 400
+    assert "unit" in refused.context["form"].errors
+    assert "review" not in refused.context
+
+
+def test_the_outsider_is_refused_the_province(client, triangle):
+    response = login(client, triangle.outsider).get(review_url(unit="99"))
+    assert response.status_code == 400
+    assert "review" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [("json", b"{"), ("xlsx", b"PK"), ("docx", b"PK"), ("pdf", b"%PDF"), ("html", b"<!")],
+)
+def test_downloads(client, triangle, fmt, start):
+    login(client, triangle.parent_officer)
+    url = reverse("reports:download", args=[fmt]) + "?" + review_url(unit="99").split("?")[1]
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response.content.lstrip()[: len(start)] == start
+    if fmt == "json":
+        assert json.loads(response.content)["format"] == "binhyen.review/1"
+
+
+def test_an_unknown_format_is_not_found(client, triangle):
+    login(client, triangle.parent_officer)
+    url = reverse("reports:download", args=["exe"]) + "?unit=99"
+    assert client.get(url).status_code == 404
+
+
+def test_issuing_numbers_per_year_and_freezes_the_figures(client, triangle, viewer):
+    login(client, triangle.parent_officer)
+    query = review_url(unit="99").split("?")[1]
+    issue = reverse("reports:issue") + "?" + query
+    first = client.post(issue, {"issuer_code": "CAT"})
+    second = client.post(issue, {"issuer_code": "CAT"})
+    assert first.status_code == second.status_code == 302
+    reports = list(IssuedReport.objects.order_by("number"))
+    assert [r.number for r in reports] == [1, 2]
+    assert reports[1].review["issue"]["number"] == 2
+    detail = client.get(reverse("reports:issued-detail", args=[reports[1].pk]))
+    assert detail.status_code == 200
+    doc = client.get(reverse("reports:issued-download", args=[reports[1].pk, "json"]))
+    assert json.loads(doc.content)["issue"]["issuer_code"] == "CAT"
+    assert client.get(reverse("reports:issued-list")).status_code == 200
+    # a bad abbreviation issues nothing
+    client.post(issue, {"issuer_code": "cat lower"})
+    assert IssuedReport.objects.count() == 2
+    # a viewer may read but not issue; the outsider sees no issued report
+    login(client, viewer).post(issue, {"issuer_code": "CAT"})
+    assert IssuedReport.objects.count() == 2
+    login(client, triangle.outsider)
+    assert client.get(reverse("reports:issued-detail", args=[reports[0].pk])).status_code == 404
+
+
+def test_the_quality_page_shows_parts_that_do_not_add_up(client, triangle):
+    start, end = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
+    reported("structure.groups", triangle.parent, start, end, 500)
+    reported("structure.groups", triangle.parent, start, end, 420, breakdown="area=rural")
+    reported("structure.groups", triangle.parent, start, end, 60, breakdown="area=urban")
+    response = login(client, triangle.parent_officer).get(reverse("reports:quality"))
+    assert response.status_code == 200
+    (rule,) = response.context["reported_rules"]
+    assert rule["difference"] == 20
+    # the outsider does not see them
+    response = login(client, triangle.outsider).get(reverse("reports:quality"))
+    assert response.context["reported_rules"] == []
+
+
+def test_the_dashboard(client, triangle):
+    response = login(client, triangle.parent_officer).get(reverse("portal:home"))
+    assert response.status_code == 200
+    dash = response.context["dash"]
+    assert dash["review"]["unit"]["code"] == "99"
+    assert [h["figure"]["indicator"] for h in dash["headline"]]
+    assert response.context["sub_units"] > 0
+
+
+def test_the_review_api(client, triangle):
+    login(client, triangle.parent_officer)
+    url = reverse("api-review")
+    response = client.get(url, {"unit": "99", "from": "2021-01-01", "to": "2025-12-31"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["format"] == "binhyen.review/1"
+    assert data["period"] == {"start": "2021-01-01", "end": "2025-12-31"}
+    document = client.get(url, {"unit": "99", "from": "2021-01-01", "document": "docx"})
+    assert document.status_code == 200 and document.content[:2] == b"PK"
+    assert client.get(url, {"unit": "77"}).status_code == 400
+    assert client.get(url, {"unit": "99", "document": "exe"}).status_code == 400
+    outsider = login(client, triangle.outsider).get(url, {"unit": "99"})
+    assert outsider.status_code == 400
+    client.logout()
+    assert client.get(url, {"unit": "99"}).status_code in (401, 403)
