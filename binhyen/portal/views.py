@@ -9,29 +9,42 @@ from binhyen.accounts.models import RoleAssignment
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.queries import can_read_audit
 from binhyen.geo import queries as geo_queries
-from binhyen.reports.review import build_review
+from binhyen.reports.review import HEADLINE, build_review
 from binhyen.reports.views.presenting import page_context, silent_units
 from binhyen.tips import queries as tip_queries
 
+DASHBOARD = (*HEADLINE, "schemes.established", "cases.suspects_arrested")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
 
 def dashboard(user, today) -> dict:
-    """The year so far in the user's jurisdiction: key figures against last year's same
-    months, trends, the map, and what needs attention (units that have recorded nothing,
-    broken rules)."""
+    """The year so far in the user's jurisdiction (their unit; several units or the whole
+    country: everything they may see, by province) against the same dates a year before:
+    key figures, trends, the map, and what needs attention (units that have recorded
+    nothing, broken rules). A lighter review: the headline indicators only."""
     jurisdiction = jurisdiction_of(user)
-    if not jurisdiction.covers_anything:
+    if not jurisdiction.covers_anything():
         return {}
-    unit = None if jurisdiction.unrestricted else jurisdiction.units[0]
+    unit = jurisdiction.units[0] if len(jurisdiction.units) == 1 else None
     start = dt.date(today.year, 1, 1)
-    review = build_review(unit, start, today, user=user)
+    previous = (_year_before(start), _year_before(today))
+    review = build_review(unit, start, today, user=user, previous=previous, codes=DASHBOARD)
     query = {"start": start.strftime("%d/%m/%Y"), "end": today.strftime("%d/%m/%Y")}
     if unit is not None:
         query["unit"] = unit.code
     context = page_context(review, query)
-    units = [
-        v.unit
-        for v in (geo_queries.children_on(unit, today) if unit else geo_queries.roots_on(today))
-    ]
+    if unit is not None:
+        units = [v.unit for v in geo_queries.children_on(unit, today)]
+    elif jurisdiction.unrestricted:
+        units = [v.unit for v in geo_queries.roots_on(today)]
+    else:
+        units = list(jurisdiction.units)
     return {
         "dash": context,
         "dash_query": urlencode(query),

@@ -82,6 +82,10 @@ class ReportedBook:
     def parts(self) -> list[ReportedFigure]:
         return [f for f in self.figures if f.breakdown]
 
+    def overlapping(self, start: dt.date, end: dt.date) -> list[ReportedFigure]:
+        """Figures whose window meets [start, end] (what a review of it shows and checks)."""
+        return [f for f in self.figures if f.period_start <= end and f.period_end >= start]
+
     def within(self, inner: AdminUnit, outer: AdminUnit) -> bool:
         """`inner` rolls up to `outer` (or is it) under the scope's structure."""
         if inner.pk == outer.pk:
@@ -159,7 +163,7 @@ def combine(
         unit_scope = Scope(v.figure.unit, scope.structure_on, scope.user)
         window_start = v.figure.period_end if indicator.kind == STOCK else v.figure.period_start
         v.covered = records.count(code, unit_scope, window_start, v.figure.period_end).value
-    delta = sum((v.figure.value - v.covered for v in used), 0)
+    delta = sum((_standing(v) - v.covered for v in used), 0)
     qualifier = weakest(Qualifier.EXACT, *(v.figure.qualifier for v in used))
     result = Combined(
         code,
@@ -181,18 +185,31 @@ def combine(
 def _add_reported(parts, used, dim, book, scope):
     by_key = {p.key: p for p in parts}
     level = scope.sublevel() if dim == "unit" else None
+    keys = {
+        v.figure.pk: book.sub_unit(v.figure.unit, level) if dim == "unit" else REPORTED
+        for v in used
+    }
+    missing = [k for k in keys.values() if isinstance(k, int) and k not in by_key]
+    units = AdminUnit.objects.in_bulk(missing) if missing else {}
     for v in used:
-        key = book.sub_unit(v.figure.unit, level) if dim == "unit" else REPORTED
+        key = keys[v.figure.pk]
         part = by_key.get(key)
         if part is None:
             part = records.Part(key, _part_label(key), 0)
-            if isinstance(key, int):
-                unit = AdminUnit.objects.get(pk=key)
-                part.label, part.code = unit.name, unit.code
+            if key in units:
+                part.label, part.code = units[key].name, units[key].code
             parts.append(part)
             by_key[key] = part
-        part.value = records.tidy(part.value + v.figure.value - v.covered)
+        part.value = records.tidy(part.value + _standing(v) - v.covered)
     return parts
+
+
+def _standing(v: Verdict):
+    """What a used figure stands for: its value, or, for "over N" when the records it
+    covers count more than N, those records (they prove more than N)."""
+    if v.figure.qualifier == Qualifier.AT_LEAST:
+        return max(v.figure.value, v.covered)
+    return v.figure.value
 
 
 def _part_label(key) -> str:

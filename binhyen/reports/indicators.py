@@ -66,9 +66,12 @@ TYPE = Dimension("type", _("by scheme type"))
 LABEL = Dimension("label", _("by label"), partition=False)
 HOST = Dimension("host_kind", _("by host kind"))
 AREA = Dimension("area", _("by rural / urban area"), recorded=False)
+AREA_KIND = Dimension(
+    "area_kind", _("in ethnic-minority, religious and border areas"), partition=False
+)
 CHANNEL = Dimension("channel", _("by channel"))
 CATEGORY = Dimension("category", _("by category"))
-POINTS = (UNIT, TYPE, LABEL, HOST)
+POINTS = (UNIT, TYPE, LABEL, HOST, AREA_KIND)
 
 
 def _register_indicators() -> list[Indicator]:
@@ -134,7 +137,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Residential areas with an active scheme point"),
         STOCK,
         _("distinct residential areas where a point is active on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "schemes.exemplars",
@@ -142,7 +145,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Exemplary scheme points"),
         FLOW,
         _("exemplar recognitions of the years the period touches"),
-        (UNIT, TYPE),
+        (UNIT, TYPE, AREA_KIND),
     ),
     Indicator(
         "schemes.commended_ministry",
@@ -150,7 +153,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Schemes commended by the Ministry"),
         FLOW,
         _("Ministry commendations of the years the period touches"),
-        (UNIT, TYPE),
+        (UNIT, TYPE, AREA_KIND),
     ),
     Indicator(
         "schemes.commended_province",
@@ -158,7 +161,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Schemes commended by the province"),
         FLOW,
         _("province commendations of the years the period touches"),
-        (UNIT, TYPE),
+        (UNIT, TYPE, AREA_KIND),
     ),
     Indicator(
         "communes.drug_free",
@@ -166,7 +169,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Communes and wards declared drug-free"),
         STOCK,
         _("communes with an active commune-level point of the drug-free type on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "structure.steering_committees",
@@ -174,7 +177,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Steering committees"),
         STOCK,
         _("steering committees in force on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "structure.boards",
@@ -182,7 +185,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Self-management boards"),
         STOCK,
         _("self-management boards in force on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "structure.groups",
@@ -190,7 +193,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Self-management groups"),
         STOCK,
         _("groups in force on the date"),
-        (UNIT, AREA),
+        (UNIT, AREA, AREA_KIND),
     ),
     Indicator(
         "structure.households",
@@ -198,7 +201,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Households in groups"),
         STOCK,
         _("distinct households with a group membership in force on the date"),
-        (UNIT, AREA),
+        (UNIT, AREA, AREA_KIND),
     ),
     Indicator(
         "structure.members",
@@ -206,7 +209,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Group members"),
         STOCK,
         _("group memberships of people (leaders, deputies, members) in force on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "structure.security_teams",
@@ -214,7 +217,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Grassroots security teams"),
         STOCK,
         _("teams formed and not dissolved on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "structure.security_team_members",
@@ -222,7 +225,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Security team members"),
         STOCK,
         _("team members appointed and not terminated on the date"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "tips.received",
@@ -230,7 +233,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Tips received"),
         FLOW,
         _("tips received in the period"),
-        (UNIT, CHANNEL, CATEGORY),
+        (UNIT, CHANNEL, CATEGORY, AREA_KIND),
     ),
     Indicator(
         "tips.actionable",
@@ -238,7 +241,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Actionable tips"),
         FLOW,
         _("tips received in the period and assessed actionable"),
-        (UNIT, CHANNEL, CATEGORY),
+        (UNIT, CHANNEL, CATEGORY, AREA_KIND),
         subset_of="tips.received",
     ),
     Indicator(
@@ -247,7 +250,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Tips that led to solved cases"),
         FLOW,
         _("tips received in the period linked to a case solved since"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
         subset_of="tips.received",
     ),
     Indicator(
@@ -256,7 +259,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Cases solved"),
         FLOW,
         _("cases closed as solved in the period"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     Indicator(
         "cases.suspects_arrested",
@@ -264,7 +267,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Suspects arrested"),
         FLOW,
         _("suspects arrested in the period"),
-        (UNIT,),
+        (UNIT, AREA_KIND),
     ),
     *_register_indicators(),
 )

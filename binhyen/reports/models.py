@@ -74,7 +74,7 @@ class ReportedFigure(models.Model):
 
 @audit.register(unit_of=lambda r: r.unit_id)
 class IssuedReport(models.Model):
-    """A review given its number of the year ("Số: 12/BC-CAT"), with the figures as
+    """A review given its number of the year for its unit ("Số: 12/BC-CAT"), with the figures as
     issued: re-rendering it later gives the same document even after records change."""
 
     unit = models.ForeignKey(
@@ -100,10 +100,19 @@ class IssuedReport(models.Model):
         verbose_name = _("issued report")
         verbose_name_plural = _("issued reports")
         ordering = ["-year", "-number"]
+        # each issuing body numbers its own reports per year (a unit's "CAX" is not the
+        # next commune's); the whole country's reports (no unit) have their own sequence
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer_code", "year", "number"], name="reports_issuedreport_number"
-            )
+                fields=["unit", "issuer_code", "year", "number"],
+                condition=Q(unit__isnull=False),
+                name="reports_issuedreport_number",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer_code", "year", "number"],
+                condition=Q(unit__isnull=True),
+                name="reports_issuedreport_number_country",
+            ),
         ]
 
     def __str__(self):

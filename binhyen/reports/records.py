@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from binhyen.geo.choices import LEVEL_RANK, Level
@@ -108,9 +109,31 @@ def _from_counts(counts: sq.Counts) -> list[Part]:
 def _distinct(qs: QuerySet, unit_field: str, distinct: str, scope, by) -> Counted:
     # COUNT(DISTINCT …) skips nulls (a point in no residential area is none), and reads
     # through the scope's own Placement join (a new filter() would join it again)
+    if by == AREA_KIND:
+        return _area_kinds(qs, unit_field, distinct)
     total = qs.order_by().aggregate(n=Count(distinct, distinct=True))["n"]
     parts = unit_parts(qs, unit_field, scope.sublevel(), distinct) if by == "unit" else []
     return Counted(total, parts)
+
+
+AREA_KIND = "area_kind"
+AREA_FLAGS = ("ethnic_minority_area", "religious_area", "border_area")
+
+
+def _area_kinds(qs: QuerySet, unit_field: str, distinct: str) -> Counted:
+    """Records in communes flagged as ethnic-minority, religious or border areas (under
+    the scope's structure): one aggregate; a commune may carry several flags, so the
+    rows overlap."""
+    flag_of = f"{unit_field}__placements__commune__"
+    counts = qs.order_by().aggregate(
+        n=Count(distinct, distinct=True),
+        **{
+            flag: Count(distinct, distinct=True, filter=Q(**{flag_of + flag: True}))
+            for flag in AREA_FLAGS
+        },
+    )
+    labels = {f: capfirst(AdminUnit._meta.get_field(f).verbose_name) for f in AREA_FLAGS}
+    return Counted(counts["n"], [Part(f, str(labels[f]), counts[f]) for f in AREA_FLAGS])
 
 
 # ---- scheme points -----------------------------------------------------------------------
@@ -118,7 +141,7 @@ def _distinct(qs: QuerySet, unit_field: str, distinct: str, scope, by) -> Counte
 
 def _points(counts_fn):
     def counter(scope, start, end, by):
-        if by == "unit":
+        if by in ("unit", AREA_KIND):
             qs = _points_qs(counts_fn, scope, start, end)
             return _distinct(qs, "unit", "pk", scope, by)
         kwargs = {"by": by} if by else {}
@@ -193,6 +216,9 @@ def _in_force(model, start: str, end: str, unit_field: str, distinct: str = "pk"
 
 def _tips(actionable: bool):
     def counter(scope, start, end, by):
+        if by == AREA_KIND:
+            qs = tq.tips_received_records(scope, start, end, actionable)
+            return _distinct(qs, "unit", "pk", scope, by)
         counts = tq.tips_received(scope, start, end, by=by, actionable=actionable)
         if by == "unit":
             return Counted(counts.total, _with_codes(_from_counts(counts)))

@@ -71,13 +71,17 @@ def _unit_json(unit: AdminUnit | None) -> dict | None:
 
 
 class ReviewBuilder:
-    def __init__(self, unit, start, end, structure_on=None, user=None):
+    """`previous`: the period to compare with (default: the same length just before);
+    `codes`: only these indicators (the dashboard's lighter review)."""
+
+    def __init__(self, unit, start, end, structure_on=None, user=None, previous=None, codes=None):
         if start > end:
             raise ValueError("start after end")
         self.unit, self.start, self.end = unit, start, end
         self.scope = sq.Scope(unit, structure_on, user)
         self.book = ReportedBook(self.scope)
-        self.prev = previous_period(start, end)
+        self.prev = previous or previous_period(start, end)
+        self.codes = set(codes) if codes else None
         self.verdicts = {}
 
     def figure(self, code: str) -> dict:
@@ -123,19 +127,23 @@ class ReviewBuilder:
     def sections(self) -> tuple[list[dict], dict[str, dict]]:
         sections, figures = [], {}
         for section in SECTIONS:
-            found = [self.figure(i.code) for i in in_section(section.code)]
+            wanted = [i for i in in_section(section.code) if not self.codes or i.code in self.codes]
+            if not wanted:
+                continue
+            found = [self.figure(i.code) for i in wanted]
             figures.update({f["indicator"]: f for f in found})
             sections.append({"code": section.code, "title": str(section.title), "figures": found})
         return sections, figures
 
     def rules(self, figures: dict[str, dict]) -> list[dict]:
         code = self.unit.code if self.unit else ""
-        broken = validation.reported_partitions(self.book.figures)
+        broken = validation.reported_partitions(self.book.overlapping(self.start, self.end))
         for figure in figures.values():
             broken += validation.computed_partitions(figure, code)
         broken += validation.subsets(figures, code)
-        ever, _v = combine("schemes.established", self.scope, EVER, self.end, self.book)
-        broken += validation.established(figures["schemes.active"], ever.value, code)
+        if "schemes.active" in figures:
+            ever, _v = combine("schemes.established", self.scope, EVER, self.end, self.book)
+            broken += validation.established(figures["schemes.active"], ever.value, code)
         for verdicts in self.verdicts.values():
             for v in verdicts:
                 if v.used:
@@ -144,12 +152,14 @@ class ReviewBuilder:
 
     def sources(self) -> list[dict]:
         found = []
+        near = {f.pk for f in self.book.overlapping(self.start, self.end)}
         for verdicts in self.verdicts.values():
             for v in verdicts:
-                found.append(_source(v.figure, v.used, v.reason))
+                if v.used or v.figure.pk in near:  # not figures of other periods
+                    found.append(_source(v.figure, v.used, v.reason))
         used_ids = {s["id"] for s in found}
         for f in self.book.parts():  # parts of breakdowns: shown, checked, not summed
-            if f.pk not in used_ids and f.indicator in CATALOGUE:
+            if f.pk not in used_ids and f.pk in near and f.indicator in CATALOGUE:
                 found.append(_source(f, False, _("a part of a breakdown, checked not summed")))
         found.sort(key=lambda s: (s["indicator"], s["period"]["end"], s["id"]))
         return found
@@ -168,14 +178,15 @@ class ReviewBuilder:
             )
         return {"months": months, "series": series}
 
-    def replication(self, active: dict) -> dict:
+    def replication(self, active: dict | None) -> dict:
         points = self.scope.apply(Scheme.objects.all(), "unit")
         years = list(range(self.start.year, self.end.year + 1))
         yearly = [
             sq.active_on(points, min(dt.date(y, 12, 31), self.end)).values("pk").count()
             for y in years
         ]
-        by_type = next((b for b in active["breakdowns"] if b["by"] == "type"), None)
+        breakdowns = active["breakdowns"] if active else []
+        by_type = next((b for b in breakdowns if b["by"] == "type"), None)
         rows = by_type["rows"] if by_type else []
         types = [
             {"code": r["key"], "label": r["label"], "points": r["value"]}
@@ -233,7 +244,7 @@ class ReviewBuilder:
             "headline": list(HEADLINE),
             "sections": sections,
             "trends": self.trends(),
-            "replication": self.replication(figures["schemes.active"]),
+            "replication": self.replication(figures.get("schemes.active")),
             "map": self.map_points(),
             "rules": self.rules(figures),
             "sources": self.sources(),
@@ -247,10 +258,12 @@ def build_review(
     structure_on: dt.date | None = None,
     user=None,
     kind: str = ReviewKind.REVIEW,
+    previous: tuple[dt.date, dt.date] | None = None,
+    codes=None,
 ) -> dict:
     """The review of `unit` (None: the whole country) over [start, end] under the
     structure of `structure_on` (default today), within what `user` may see."""
-    return ReviewBuilder(unit, start, end, structure_on, user).build(kind)
+    return ReviewBuilder(unit, start, end, structure_on, user, previous, codes).build(kind)
 
 
 def _title(kind: str) -> str:

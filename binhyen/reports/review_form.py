@@ -12,6 +12,9 @@ from binhyen.geo import queries as geo_queries
 
 from .choices import ReviewKind
 
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+MAX_YEARS = 30
+
 
 class ReviewForm(forms.Form):
     unit = forms.CharField(label=_("Unit code"), required=False, max_length=20)
@@ -23,6 +26,7 @@ class ReviewForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices, required=False)
 
     def __init__(self, data=None, *, user, **kwargs):
+        """`user` None: the command line, no jurisdiction."""
         self.user = user
         super().__init__(data, **kwargs)
 
@@ -32,13 +36,23 @@ class ReviewForm(forms.Form):
         data["end"] = data.get("end") or today
         data["start"] = data.get("start") or dt.date(data["end"].year, 1, 1)
         data["kind"] = data.get("kind") or ReviewKind.REVIEW
+        for name in ("start", "end", "structure_on"):
+            day = data.get(name)
+            if day and not (FIRST_YEAR <= day.year <= LAST_YEAR):
+                self.add_error(
+                    name,
+                    _("Give a date between %(a)d and %(b)d.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
+                )
+                return data
         if data["start"] > data["end"]:
             self.add_error("end", _("The end of the period is before its start."))
+        elif data["end"].year - data["start"].year > MAX_YEARS:
+            self.add_error("start", _("A review covers at most %(n)d years.") % {"n": MAX_YEARS})
         structure = data.get("structure_on") or today
         code = (data.get("unit") or "").strip()
         data["unit_obj"] = None
-        scope = jurisdiction_of(self.user)
-        if not code and not scope.unrestricted:
+        scope = jurisdiction_of(self.user) if self.user is not None else None
+        if scope is not None and not code and not scope.unrestricted:
             data["unit_obj"] = scope.units[0] if scope.units else None
             if data["unit_obj"] is None:
                 self.add_error("unit", _("Your account covers no unit."))
@@ -51,7 +65,7 @@ class ReviewForm(forms.Form):
                     _("No unit bears code %(code)s under the structure of %(date)s.")
                     % {"code": code, "date": structure.strftime("%d/%m/%Y")},
                 )
-            elif not can_access_unit(self.user, version.unit):
+            elif self.user is not None and not can_access_unit(self.user, version.unit):
                 self.add_error("unit", _("This unit is outside your jurisdiction."))
             else:
                 data["unit_obj"] = version.unit

@@ -90,15 +90,19 @@ def _by_choice(qs: QuerySet, field: str, labels: dict, total: int) -> Counts:
 TIP_BREAKDOWNS = {"channel": dict(Channel.choices), "category": dict(Category.choices)}
 
 
+def tips_received_records(scope: Scope, start: dt.date, end: dt.date, actionable=False):
+    """Tips received in the period (actionable ones only with `actionable`), scoped."""
+    first, last = _day_bounds(start, end)
+    qs = scope.apply(Tip.objects.filter(received_at__gte=first, received_at__lt=last), "unit")
+    return qs.filter(assessment=Assessment.ACTIONABLE) if actionable else qs
+
+
 def tips_received(
     scope: Scope, start: dt.date, end: dt.date, by: str | None = None, actionable=False
 ) -> Counts:
     """Tips received in a period (actionable ones only with `actionable`), by channel,
     category or sub-unit. Actionable tips are a filter on tips: never more than tips."""
-    first, last = _day_bounds(start, end)
-    qs = scope.apply(Tip.objects.filter(received_at__gte=first, received_at__lt=last), "unit")
-    if actionable:
-        qs = qs.filter(assessment=Assessment.ACTIONABLE)
+    qs = tips_received_records(scope, start, end, actionable)
     if by in TIP_BREAKDOWNS:
         return _by_choice(qs, by, TIP_BREAKDOWNS[by], qs.values("pk").distinct().count())
     return breakdown(qs, by, "unit", scope.sublevel())

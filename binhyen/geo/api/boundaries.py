@@ -63,6 +63,11 @@ class BoundaryView(APIView):
                 {"level": _("Choose one of: %(levels)s.") % {"levels": ", ".join(LEVELS)}}
             )
         code = request.query_params.get("within") or None
+        if code is None and level not in (None, "province"):
+            # the whole country's communes is hundreds of megabytes: ask within a unit
+            raise ValidationError(
+                {"within": _("Give a unit code to get boundaries below the provinces.")}
+            )
         within = None
         if code:
             version = queries.unit_by_code(code, on)

@@ -283,6 +283,16 @@ def _sources(sheet, review: dict) -> None:
     _widths(sheet, [6, 28, 30, 10, 22, 12, 12, 12, 14, 14, 14, 50, 8, 40])
 
 
+def _no_formulas(book) -> None:
+    """Text from users (source documents, names) that starts with "=" is written as text,
+    never as a formula the spreadsheet would run."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def workbook(review: dict, head: Letterhead) -> bytes:
     book = Workbook()
     taken: set[str] = set()
@@ -295,6 +305,7 @@ def workbook(review: dict, head: Letterhead) -> bytes:
     _replication(book.create_sheet(sheet_name(_("Replication"), taken)), review)
     _rules(book.create_sheet(sheet_name(_("Broken rules"), taken)), review)
     _sources(book.create_sheet(sheet_name(_("Sources"), taken)), review)
+    _no_formulas(book)
     book.properties.title = " ".join(subject_lines(review))
     book.properties.creator = head.issuer
     buffer = io.BytesIO()

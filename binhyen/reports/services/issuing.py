@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from ..models import IssuedReport
 
@@ -14,16 +15,15 @@ ATTEMPTS = 5
 
 
 def issue_report(review: dict, unit, issuer_code: str, user=None, on: dt.date | None = None):
-    """Give `review` the next number of `on`'s year for `issuer_code` and store it as
-    issued. Two issuers racing for a number: the unique constraint refuses one, which
-    takes the next."""
-    on = on or dt.date.today()
+    """Give `review` the next number of the year of `on` (default today in the
+    server's time zone, Vietnam's) for `unit` and `issuer_code`, and store it as issued.
+    Two officers racing for a number: the unique constraint refuses one, which retries."""
+    on = on or timezone.localdate()
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                last = IssuedReport.objects.filter(issuer_code=issuer_code, year=on.year).aggregate(
-                    n=Max("number")
-                )["n"]
+                same = IssuedReport.objects.filter(unit=unit, issuer_code=issuer_code, year=on.year)
+                last = same.aggregate(n=Max("number"))["n"]
                 report = IssuedReport(
                     unit=unit,
                     kind=review["kind"],

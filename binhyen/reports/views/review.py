@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binhyen.accounts.jurisdiction import restrict
+from binhyen.accounts.jurisdiction import jurisdiction_of, restrict
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.schemes.permissions import can_write_unit
 
@@ -57,7 +57,10 @@ def review(request):
 
 
 def _can_issue(user, unit) -> bool:
-    return unit is not None and can_write_unit(user, unit)
+    """Officers of the unit; the whole country's review: unrestricted users."""
+    if unit is None:
+        return jurisdiction_of(user).unrestricted
+    return can_write_unit(user, unit)
 
 
 def _file_response(review: dict, fmt: str) -> HttpResponse:

@@ -1,6 +1,5 @@
 """binhyen report: the review of a unit and period as JSON, HTML, XLSX, DOCX or PDF."""
 
-import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,21 +7,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from binhyen.core.audit import audit_context
-from binhyen.geo import queries as geo_queries
 
 from ...choices import ReviewKind
+from ...documents import DocumentUnavailable
 from ...output import FORMATS, filename, render
 from ...review import build_review
+from ...review_form import IssueForm, ReviewForm
 from ...services.issuing import issue_report
-
-
-def parse_date(text: str) -> dt.date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CommandError(_("%(text)s is not a date (YYYY-MM-DD or DD/MM/YYYY).") % {"text": text})
 
 
 class Command(BaseCommand):
@@ -52,47 +43,56 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         with translation.override(opts["language"]):
-            start, end = parse_date(opts["start"]), parse_date(opts["end"])
-            if start > end:
-                raise CommandError(_("The period starts after it ends."))
-            structure_on = parse_date(opts["structure_date"]) if opts["structure_date"] else None
-            unit = self._unit(opts["unit"], structure_on or geo_queries.today())
-            review = build_review(unit, start, end, structure_on, kind=opts["kind"])
+            data = self._review(opts)
             if opts["issue"]:
                 with audit_context(source="command"):
-                    issued = issue_report(review, unit, opts["issue"])
-                review = issued.review
+                    issued = issue_report(data["review"], data["unit"], opts["issue"])
+                data["review"] = issued.review
                 self.stderr.write(
                     _("Issued as number %(n)d/BC-%(code)s of %(year)d.")
                     % {"n": issued.number, "code": issued.issuer_code, "year": issued.year}
                 )
             try:
-                data = render(review, opts["format"])
-            except Exception as exc:  # a document that cannot be made says why
-                if exc.__class__.__name__ == "DocumentUnavailable":
-                    raise CommandError(str(exc)) from exc
-                raise
+                body = render(data["review"], opts["format"])
+            except DocumentUnavailable as exc:
+                raise CommandError(str(exc)) from exc
         if opts["output"]:
             with open(opts["output"], "wb") as out:
-                out.write(data)
+                out.write(body)
             self.stderr.write(
                 _("Written %(file)s (%(size)d bytes).")
-                % {"file": opts["output"], "size": len(data)}
+                % {"file": opts["output"], "size": len(body)}
             )
-        else:
-            sys.stdout.buffer.write(data)
-            self.stderr.write(
-                _("(suggested file name: %(name)s)") % {"name": filename(review, opts["format"])}
-            ) if opts["format"] != "json" else None
+            return
+        sys.stdout.buffer.write(body)
+        if opts["format"] != "json":
+            name = filename(data["review"], opts["format"])
+            self.stderr.write(_("(suggested file name: %(name)s)") % {"name": name})
 
     @staticmethod
-    def _unit(code, on):
-        if not code:
-            return None
-        version = geo_queries.unit_by_code(code.strip(), on)
-        if version is None:
+    def _review(opts) -> dict:
+        if opts["issue"] and not IssueForm({"issuer_code": opts["issue"]}).is_valid():
+            raise CommandError(_("--issue: capital letters, digits and hyphens only."))
+        form = ReviewForm(
+            {
+                "unit": opts["unit"] or "",
+                "start": opts["start"],
+                "end": opts["end"],
+                "structure_on": opts["structure_date"] or "",
+                "kind": opts["kind"],
+            },
+            user=None,
+        )
+        if not form.is_valid():
             raise CommandError(
-                _("No unit has the code %(code)s under the structure of %(on)s.")
-                % {"code": code, "on": on.strftime("%d/%m/%Y")}
+                "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
             )
-        return version.unit
+        data = form.cleaned_data
+        review = build_review(
+            data["unit_obj"],
+            data["start"],
+            data["end"],
+            data.get("structure_on"),
+            kind=data["kind"],
+        )
+        return {"review": review, "unit": data["unit_obj"]}

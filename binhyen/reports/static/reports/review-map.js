@@ -195,8 +195,10 @@
         var props = feature.properties || {};
         layer.bindTooltip(function () {
           var value = self.valueOf(props.code);
-          return (props.name || props.code) + ": " +
+          var tip = document.createElement("span");  // text, never markup
+          tip.textContent = (props.name || props.code) + ": " +
             (numeric(value) ? formatNumber(value) : label(el, "no-data", "no data"));
+          return tip;
         }, { sticky: true });
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#111827" }); });
         layer.on("mouseout", function () { layer.setStyle({ weight: 1, color: "#475569" }); });
