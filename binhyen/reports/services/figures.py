@@ -73,6 +73,11 @@ def dimension_keys(indicator: indicators.Indicator, dimension: str) -> dict[str,
         from binhyen.schemes.choices import HostKind
 
         return {str(v): str(label) for v, label in HostKind.choices}
+    if dimension == "area_kind":
+        from binhyen.geo.models import AdminUnit
+        from binhyen.reports.records import AREA_FLAGS
+
+        return {f: str(AdminUnit._meta.get_field(f).verbose_name) for f in AREA_FLAGS}
     if dimension in ("channel", "category"):
         from binhyen.tips.models import Tip
 

@@ -623,6 +623,7 @@ def test_the_indicator_catalogue(client, triangle):
     assert {d["code"]: (d["partition"], d["recorded"]) for d in groups["dimensions"]} == {
         "unit": (True, True),
         "area": (True, False),
+        "area_kind": (False, True),
     }
     actionable = client.get(reverse("api-indicator-detail", args=["tips.actionable"])).json()
     assert actionable["subset_of"] == "tips.received"
