@@ -14,6 +14,7 @@ from . import indicators
 from .choices import Qualifier
 from .importers import parse_number
 from .models import ReportedFigure
+from .services.figures import FIELDS
 
 __all__ = ["FigureForm", "apply_service_errors", "indicator_choices"]
 
@@ -112,17 +113,7 @@ class FigureForm(forms.Form):
 
     def service_values(self) -> dict:
         data = self.cleaned_data
-        return {
-            name: data.get(name)
-            for name in (
-                "indicator",
-                "unit",
-                "period_start",
-                "period_end",
-                "value",
-                "qualifier",
-                "breakdown",
-                "source_document",
-                "note",
-            )
-        } | {"breakdown": data.get("breakdown") or "", "note": data.get("note") or ""}
+        return {name: data.get(name) for name in FIELDS} | {
+            "breakdown": data.get("breakdown") or "",
+            "note": data.get("note") or "",
+        }

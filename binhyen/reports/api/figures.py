@@ -24,6 +24,7 @@ from .. import indicators, services
 from ..choices import Qualifier
 from ..filtersets import FigureFilterSet
 from ..models import ReportedFigure
+from ..services.figures import FIELDS
 
 TAGS = ["reports"]
 
@@ -38,21 +39,7 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportedFigure
-        fields = [
-            "id",
-            "indicator",
-            "indicator_label",
-            "unit",
-            "period_start",
-            "period_end",
-            "value",
-            "qualifier",
-            "breakdown",
-            "source_document",
-            "note",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "indicator_label", *FIELDS, "created_at", "updated_at"]
 
     def get_indicator_label(self, figure) -> str:
         indicator = indicators.get(figure.indicator)
@@ -74,17 +61,7 @@ class ReportedFigureWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportedFigure
-        fields = [
-            "indicator",
-            "unit",
-            "period_start",
-            "period_end",
-            "value",
-            "qualifier",
-            "breakdown",
-            "source_document",
-            "note",
-        ]
+        fields = list(FIELDS)
         validators = []  # the natural key is an upsert, not a refusal
 
     def validate(self, attrs):
