@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "binhyen.tips",
     "binhyen.outcomes",
     "binhyen.reports",
+    "binhyen.certification",
+    "binhyen.awards",
     "binhyen.api",
     "binhyen.portal",
 ]

@@ -51,6 +51,11 @@ class Organization(Searchable):
     religious_kind = models.CharField(
         _("religious establishment"), max_length=20, choices=ReligiousKind.choices, blank=True
     )
+    armed_forces = models.BooleanField(
+        _("armed-forces unit"),
+        default=False,
+        help_text=_("Units of the people's army and police are not certified by communes."),
+    )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     ceased_on = models.DateField(_("ceased on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
