@@ -59,6 +59,7 @@ SECTIONS = (
     Section("structure", _("Self-management structure")),
     Section("tips", _("Tips, cases and arrests")),
     Section("outcomes", _("Outcome registers")),
+    Section("certification", _("Certification and awards")),
 )
 
 UNIT = Dimension("unit", _("by unit"))
@@ -72,6 +73,11 @@ AREA_KIND = Dimension(
 CHANNEL = Dimension("channel", _("by channel"))
 CATEGORY = Dimension("category", _("by category"))
 POINTS = (UNIT, TYPE, LABEL, HOST, AREA_KIND)
+SUBJECT_TYPE = Dimension("subject_type", _("by subject type"))
+WINDOW = Dimension("window", _("by assessment window"))
+AWARD_FORM = Dimension("form", _("by award form"))
+AUTHORITY = Dimension("authority", _("by issuing authority"))
+RECIPIENT = Dimension("recipient_kind", _("by kind of recipient"))
 
 
 def _register_indicators() -> list[Indicator]:
@@ -270,6 +276,34 @@ INDICATORS: tuple[Indicator, ...] = (
         (UNIT, AREA_KIND),
     ),
     *_register_indicators(),
+    Indicator(
+        "certification.registered",
+        "certification",
+        _("Registrations for certification as safe for security and order"),
+        FLOW,
+        _(
+            "subjects (residential areas, communes, agencies, enterprises, schools) registered "
+            "in the period"
+        ),
+        (UNIT, SUBJECT_TYPE, WINDOW),
+    ),
+    Indicator(
+        "certification.certified",
+        "certification",
+        _("Certified safe for security and order"),
+        FLOW,
+        _("certifications decided (certified) in the period"),
+        (UNIT, SUBJECT_TYPE, WINDOW),
+        subset_of="certification.registered",
+    ),
+    Indicator(
+        "awards.awarded",
+        "certification",
+        _("Awards given"),
+        FLOW,
+        _("nominations awarded by a decision dated in the period"),
+        (UNIT, AWARD_FORM, AUTHORITY, RECIPIENT),
+    ),
 )
 
 CATALOGUE: dict[str, Indicator] = {i.code: i for i in INDICATORS}

@@ -255,6 +255,65 @@ def _register(slug: str, scope, start, end, by) -> Counted:
     return Counted(tally.total, _with_codes(parts) if by == "unit" else parts)
 
 
+# ---- certification and awards ----------------------------------------------------------------
+
+
+def _by_field(qs: QuerySet, key: str, label: str | None, labels: dict | None = None) -> list:
+    """Rows of a choice or related field: one GROUP BY."""
+    names = (key, label) if label else (key,)
+    parts = []
+    for row in qs.order_by().values_list(*names).annotate(n=Count("pk", distinct=True)):
+        k, n = row[0], row[-1]
+        name = row[1] if label else (labels or {}).get(k, k)
+        parts.append(Part(k, str(name), n))
+    parts.sort(key=lambda p: (-p.value, p.label))
+    return parts
+
+
+def _certifications(certified: bool):
+    def counter(scope, start, end, by):
+        from binhyen.certification.choices import Status, SubjectType
+        from binhyen.certification.models import Certification
+
+        if certified:
+            qs = Certification.objects.filter(
+                status=Status.CERTIFIED, decision_date__gte=start, decision_date__lte=end
+            )
+        else:
+            qs = Certification.objects.filter(registered_on__gte=start, registered_on__lte=end)
+        qs = scope.apply(qs, "unit")
+        if by == "subject_type":
+            parts = _by_field(qs, "subject_type", None, dict(SubjectType.choices))
+            return Counted(qs.values("pk").distinct().count(), parts)
+        if by == "window":
+            parts = _by_field(qs, "year", None)
+            return Counted(qs.values("pk").distinct().count(), parts)
+        return _distinct(qs, "unit", "pk", scope, by)
+
+    return counter
+
+
+def _awards(scope, start, end, by):
+    from binhyen.awards.choices import NominationStatus, RecipientKind
+    from binhyen.awards.models import Nomination
+
+    qs = scope.apply(
+        Nomination.objects.filter(
+            status=NominationStatus.AWARDED, decision_date__gte=start, decision_date__lte=end
+        ),
+        "unit",
+    )
+    fields = {
+        "form": ("form__code", "form__name", None),
+        "authority": ("authority__code", "authority__name", None),
+        "recipient_kind": ("recipient_kind", None, dict(RecipientKind.choices)),
+    }
+    if by in fields:
+        key, label, labels = fields[by]
+        return Counted(qs.values("pk").distinct().count(), _by_field(qs, key, label, labels))
+    return _distinct(qs, "unit", "pk", scope, by)
+
+
 COUNTERS = {
     "schemes.active": _points(sq.schemes_active),
     "schemes.established": _points(sq.schemes_established),
@@ -283,6 +342,9 @@ COUNTERS = {
     "tips.led_to_solved_cases": _case_figure("tips_leading"),
     "cases.solved": _case_figure("solved"),
     "cases.suspects_arrested": _case_figure("arrested"),
+    "certification.registered": _certifications(certified=False),
+    "certification.certified": _certifications(certified=True),
+    "awards.awarded": _awards,
 }
 
 
