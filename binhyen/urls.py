@@ -10,6 +10,7 @@ urlpatterns = [
     path("schemes/", include("binhyen.schemes.urls")),
     path("tips/", include("binhyen.tips.urls")),
     path("outcomes/", include("binhyen.outcomes.urls")),
+    path("certification/", include("binhyen.certification.urls")),
     path("reports/figures/", include("binhyen.reports.urls_figures")),
     path("reports/", include("binhyen.reports.urls")),
     path("audit/", include("binhyen.core.urls")),

@@ -128,6 +128,8 @@ PUBLIC_TIP_SUBMIT_RATE = env_str("PUBLIC_TIP_SUBMIT_RATE", "10/h")
 PUBLIC_TIP_TRY_RATE = env_str("PUBLIC_TIP_TRY_RATE", "5/15m")
 PUBLIC_TIP_CODE_RATE = env_str("PUBLIC_TIP_CODE_RATE", "10/h")
 PUBLIC_TIP_MESSAGE_RATE = env_str("PUBLIC_TIP_MESSAGE_RATE", "20/h")
+# checks of a certificate's verification code on the public page, per address
+CERTIFICATE_CHECK_RATE = env_str("CERTIFICATE_CHECK_RATE", "30/h")
 # rate limits count the client address as the audit log sees it (TRUSTED_PROXY aware)
 RATELIMIT_IP_META_KEY = "binhyen.core.middleware.ratelimit_ip"
 

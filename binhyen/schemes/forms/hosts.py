@@ -101,6 +101,7 @@ class OrganizationForm(forms.ModelForm):
             "size_class",
             "school_level",
             "religious_kind",
+            "armed_forces",
             "established_on",
             "notes",
         ]

@@ -24,6 +24,7 @@ ORGANIZATION_FIELDS = (
     "size_class",
     "school_level",
     "religious_kind",
+    "armed_forces",
     "established_on",
     "ceased_on",
     "notes",
