@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
+from binhyen.certification.demo import load_certification
 from binhyen.core.audit import audit_context
 from binhyen.geo.demo_boundaries import load_demo_boundaries
 from binhyen.outcomes.demo import load_outcomes
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             outcomes = load_outcomes(seed)
             tips = load_tips(seed)
             reported = load_reported()
+            certification = load_certification(seed)
             load_demo_boundaries()
         before, after = result["structures"]
         self.stdout.write(
@@ -40,6 +42,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Demo reported figures of the 2016–2020 review: %(n)d.") % {"n": reported}
+        )
+        self.stdout.write(
+            _("Demo certification year 2026: %(n)d subjects.")
+            % {"n": certification["certifications"]}
         )
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):
