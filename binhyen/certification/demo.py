@@ -113,7 +113,7 @@ def load_certification(seed: int = 1) -> dict:
         v.unit for v in geo_queries.children_on(province, on) if v.unit.level == Level.COMMUNE
     ]
     count = 0
-    appealed = False
+    appealed = Certification.objects.filter(year=YEAR, steps__kind=StepKind.APPEALED).exists()
     for index, commune in enumerate(communes[:4]):
         # the second commune misses: most of its units fail
         fail_share = 0.6 if index == 1 else 0.1
