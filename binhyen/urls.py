@@ -11,6 +11,7 @@ urlpatterns = [
     path("tips/", include("binhyen.tips.urls")),
     path("outcomes/", include("binhyen.outcomes.urls")),
     path("certification/", include("binhyen.certification.urls")),
+    path("awards/", include("binhyen.awards.urls")),
     path("reports/figures/", include("binhyen.reports.urls_figures")),
     path("reports/", include("binhyen.reports.urls")),
     path("audit/", include("binhyen.core.urls")),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("v1/", include("binhyen.outcomes.api.urls")),
     path("v1/", include("binhyen.reports.api.urls")),
     path("v1/", include("binhyen.certification.api.urls")),
+    path("v1/", include("binhyen.awards.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
+from binhyen.awards.demo import load_awards
 from binhyen.certification.demo import load_certification
 from binhyen.core.audit import audit_context
 from binhyen.geo.demo_boundaries import load_demo_boundaries
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             tips = load_tips(seed)
             reported = load_reported()
             certification = load_certification(seed)
+            awards = load_awards(seed)
             load_demo_boundaries()
         before, after = result["structures"]
         self.stdout.write(
@@ -47,6 +49,7 @@ class Command(BaseCommand):
             _("Demo certification year 2026: %(n)d subjects.")
             % {"n": certification["certifications"]}
         )
+        self.stdout.write(_("Demo award round: %(n)d nominations.") % {"n": awards["nominations"]})
         self.stdout.write(_("Demo accounts (password: %(p)s):") % {"p": DEMO_PASSWORD})
         for spec, user in zip(DEMO_USERS, result["users"], strict=True):
             self.stdout.write(f"  {user.username:<10} {Role(spec.role).label}")

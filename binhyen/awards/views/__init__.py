@@ -1,0 +1,3 @@
+from . import catalogue, occasions, people
+
+__all__ = ["catalogue", "occasions", "people"]
