@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.geo.choices import Level
+
 
 class FormKind(models.TextChoices):
     CERTIFICATE_OF_MERIT = "certificate_of_merit", _("Certificate of merit")
@@ -51,3 +53,38 @@ NEXT = {
     NominationStatus.AWARDED: set(),
     NominationStatus.REJECTED: set(),
 }
+
+
+# form kind → the kinds of recipient it may go to (derived from the kind: no column).
+# The emulation flag goes to collectives, the commemorative medal to individuals; the
+# certificates of merit and of commendation, and other forms, to anyone.
+FORM_RECIPIENTS = {
+    FormKind.EMULATION_FLAG: frozenset({RecipientKind.COLLECTIVE}),
+    FormKind.COMMEMORATIVE_MEDAL: frozenset({RecipientKind.INDIVIDUAL}),
+}
+ANY_RECIPIENT = frozenset(RecipientKind.values)
+
+
+def recipients_of(form_kind: str) -> frozenset[str]:
+    """The kinds of recipient a form of this kind may go to."""
+    return FORM_RECIPIENTS.get(form_kind, ANY_RECIPIENT)
+
+
+# level of the occasion's organising unit → the levels of the authorities its nominations
+# may ask: a commune's round awards the commune's own forms; a province's round also
+# carries the proposals it sends up (provincial police, ministry, ministry department).
+PROVINCIAL_AUTHORITIES = frozenset(
+    {
+        AuthorityLevel.PROVINCE,
+        AuthorityLevel.PROVINCIAL_POLICE,
+        AuthorityLevel.MINISTRY,
+        AuthorityLevel.MINISTRY_DEPARTMENT,
+    }
+)
+COMMUNE_AUTHORITIES = frozenset({AuthorityLevel.COMMUNE})
+
+
+def authority_levels_for(unit_level: str) -> frozenset[str]:
+    """The authority levels an occasion organised by a unit of this level may carry
+    (a province: its own and those above it; any unit below: the commune's)."""
+    return PROVINCIAL_AUTHORITIES if unit_level == Level.PROVINCE else COMMUNE_AUTHORITIES

@@ -2,7 +2,10 @@
 review conference of province 99 for 2025, a dozen nominations of scheme points, groups,
 a commune, people and a household, most awarded, one rejected with its reason, one
 commemorative medal, one still waiting for its review. Deterministic (fixed seed);
-does nothing if the occasion already exists. Run after the registry demo (its points,
+does nothing if the occasion already exists. The proposer never reviews nor decides
+their own nomination (services.nominations): the provincial officer "pv05" proposes,
+a second officer of province 99, "pv05.tdkt" (the awards officer, created here with
+the demo password when absent), reviews and decides. Run after the registry demo (its points,
 groups and households are the collectives nominated) and, optionally, the tips demo
 (solved cases become achievements)."""
 
@@ -13,7 +16,9 @@ import random
 
 from django.db import transaction
 
+from binhyen.accounts.choices import Role
 from binhyen.accounts.models import User
+from binhyen.accounts.services import create_user, grant_role
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
 from binhyen.schemes import queries as scheme_queries
@@ -42,6 +47,9 @@ DEEDS = (
 )
 
 
+REVIEWER = ("pv05.tdkt", "Cán bộ thi đua – khen thưởng (demo)")
+
+
 def _officer() -> User:
     from binhyen.portal.demo import ensure_demo_users
 
@@ -49,6 +57,18 @@ def _officer() -> User:
     if user is None:
         ensure_demo_users()
         user = User.objects.get(username="pv05")
+    return user
+
+
+def _reviewer(province: AdminUnit) -> User:
+    """The officer of the province who reviews and decides (not the proposer)."""
+    from binhyen.portal.demo import DEMO_PASSWORD
+
+    username, full_name = REVIEWER
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = create_user(username, DEMO_PASSWORD, full_name=full_name)
+    grant_role(user, Role.PROVINCIAL_OFFICER, province)
     return user
 
 
@@ -66,6 +86,7 @@ def load_awards(seed: int = 2025) -> dict[str, int]:
         return {"nominations": existing.nominations.count()}
     rng = random.Random(seed + 6)
     user = _officer()
+    reviewer = _reviewer(province)
     form = {f.code: f for f in AwardForm.objects.all()}
     authority = {a.code: a for a in Authority.objects.all()}
     occasion = services.create_occasion(
@@ -189,10 +210,10 @@ def load_awards(seed: int = 2025) -> dict[str, int]:
     for n in made:
         if n.pk == pending.pk:
             continue
-        services.review(user, n, approve=True)
+        services.review(reviewer, n, approve=True)
         if n.pk == rejected.pk:
             services.decide(
-                user,
+                reviewer,
                 n,
                 awarded=False,
                 reason="Thành tích chưa tiêu biểu so với các cá nhân khác trong tỉnh.",
@@ -200,7 +221,7 @@ def load_awards(seed: int = 2025) -> dict[str, int]:
             continue
         number, signer = DECISIONS[n.authority.code]
         services.decide(
-            user,
+            reviewer,
             n,
             awarded=True,
             decision_number=number,

@@ -136,8 +136,10 @@ class ProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, schemes=(), cases=(), **kwargs):
+    def __init__(self, *args, schemes=(), cases=(), authority_levels=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if authority_levels is not None:  # those that fit the occasion's organising unit
+            self.fields["authority"].queryset = Authority.objects.filter(level__in=authority_levels)
         self.fields["schemes"].choices = [(str(s.pk), f"{s.name} ({s.unit.code})") for s in schemes]
         self.fields["cases"].choices = [
             (str(c.pk), f"{c.number} — {c.get_category_display()} ({c.unit.code})") for c in cases

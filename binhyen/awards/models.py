@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from binhyen.core import audit, crypto
 from binhyen.geo.models import AdminUnit
 from binhyen.schemes.models import Group, Household, Organization, Scheme
+from binhyen.schemes.models.catalogue import Searchable
 
 from .choices import (
     AuthorityLevel,
@@ -90,9 +91,12 @@ class Occasion(models.Model):
 
 @crypto.encrypted_fields("id_number")
 @audit.register(unit_of=lambda p: p.unit_id)
-class Person(models.Model):
+class Person(Searchable):
     """An individual who may be awarded. The ID number is encrypted; `id_key` (a keyed
-    hash) finds the same person again, so a once-in-a-life award is given once."""
+    hash) finds the same person again, so a once-in-a-life award is given once.
+    `search_name` (Searchable) is the folded full name, searched without diacritics."""
+
+    search_fields = ("full_name",)
 
     full_name = models.CharField(_("full name"), max_length=160)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)

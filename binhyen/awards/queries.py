@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.jurisdiction import jurisdiction_of, restrict
+from binhyen.core.text import fold
 from binhyen.geo import queries as geo_queries
 
 from .choices import NominationStatus, RecipientKind
@@ -84,26 +85,29 @@ def get_person_for_user(user, pk: int) -> Person:
 
 def search_people(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
     """By ID number (exactly, through its blind index) when the text is one, else by
-    every word of the name."""
+    every word of the name, diacritics ignored (the folded `search_name`)."""
     text = (text or "").strip()
     if not text:
         return qs
     number = normalise_id(text)
     if number.isdigit():
         return qs.filter(id_key=id_key(number))
-    for word in text.split():
-        qs = qs.filter(full_name__icontains=word)
+    for word in fold(text).split():
+        qs = qs.filter(search_name__contains=word)
     return qs
 
 
 def search_nominations(qs: QuerySet[Nomination], text: str) -> QuerySet[Nomination]:
+    """Every word in the recipient's name (diacritics ignored where the recipient keeps a
+    folded search name: people, points, organisations, households) or the summary."""
     for word in (text or "").split():
+        folded = fold(word)
         qs = qs.filter(
-            Q(person__full_name__icontains=word)
-            | Q(scheme__name__icontains=word)
-            | Q(organization__name__icontains=word)
+            Q(person__search_name__contains=folded)
+            | Q(scheme__search_name__contains=folded)
+            | Q(organization__search_name__contains=folded)
+            | Q(household__search_name__contains=folded)
             | Q(group__name__icontains=word)
-            | Q(household__head_name__icontains=word)
             | Q(recipient_unit__name__icontains=word)
             | Q(summary__icontains=word)
         )

@@ -29,8 +29,14 @@ from ..choices import (
     OccasionKind,
     RecipientKind,
 )
-from ..models import Authority, AwardForm, Nomination, Occasion, Person
+from ..models import Achievement, Authority, AwardForm, Nomination, Occasion, Person
 from ..services.nominations import recipient_field
+
+
+def max_length(model, field: str) -> int:
+    """The column's length, so that the API refuses (400) what the database would."""
+    return model._meta.get_field(field).max_length
+
 
 # linked records the API accepts as achievements: "app_label.model" → what the user sees
 RECORD_TYPES = {
@@ -76,7 +82,7 @@ class OccasionSerializer(serializers.ModelSerializer):
 
 
 class OccasionWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=255)
+    name = serializers.CharField(max_length=max_length(Occasion, "name"))
     kind = EnumField(OccasionKind.choices, "AwardOccasionKind")
     held_on = serializers.DateField()
     unit = UnitCodeField(help_text="Code of the organising unit on the day it is held.")
@@ -149,7 +155,9 @@ class NominationSerializer(serializers.ModelSerializer):
 class AchievementInputSerializer(serializers.Serializer):
     record_type = serializers.ChoiceField(choices=sorted(RECORD_TYPES), required=False)
     record_id = serializers.IntegerField(required=False)
-    description = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=max_length(Achievement, "description"), required=False, allow_blank=True
+    )
 
     def validate(self, attrs):
         kind, pk = attrs.get("record_type"), attrs.get("record_id")
@@ -213,9 +221,16 @@ class ReviewSerializer(serializers.Serializer):
 
 class DecideSerializer(serializers.Serializer):
     awarded = serializers.BooleanField()
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_number = serializers.CharField(
+        max_length=max_length(Nomination, "decision_number"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     decision_date = serializers.DateField(required=False, allow_null=True, default=None)
-    signer = serializers.CharField(required=False, allow_blank=True, default="")
+    signer = serializers.CharField(
+        max_length=max_length(Nomination, "signer"), required=False, allow_blank=True, default=""
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

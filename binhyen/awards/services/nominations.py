@@ -10,7 +10,19 @@
 - a once-in-a-life form (the commemorative medal) goes to individuals only, once
   (an earlier pending or awarded nomination counts), after its years of service;
 - people under prosecution are not eligible (checked at proposal and at decision);
-- an award needs its decision number, date and signer; a rejection its reason.
+- an award needs its decision number, date and signer; a rejection its reason;
+- the authority fits the level of the occasion's organising unit (choices.
+  authority_levels_for): a commune's occasion carries commune authorities only; a
+  province's carries the province, its police, the ministry and its departments (the
+  proposals it sends up);
+- the form fits the kind of recipient (choices.recipients_of, derived from the form's
+  kind): the emulation flag goes to collectives, the commemorative medal (and any
+  once-in-a-life form) to individuals, certificates to anyone;
+- four eyes: the officer who proposed a nomination neither reviews nor decides it
+  (another officer of the organising unit does). The reviewer may decide: a province
+  often has one awards officer, and the decision itself is signed outside the system
+  by the authority. Proposals made by the system (no proposer) are reviewed by anyone
+  allowed to.
 """
 
 from __future__ import annotations
@@ -28,9 +40,16 @@ from binhyen.geo import queries as geo_queries
 from binhyen.geo.models import AdminUnit
 from binhyen.schemes.services.checks import fail
 
-from ..choices import NEXT, CollectiveKind, NominationStatus, RecipientKind
+from ..choices import (
+    NEXT,
+    CollectiveKind,
+    NominationStatus,
+    RecipientKind,
+    authority_levels_for,
+    recipients_of,
+)
 from ..models import Achievement, AwardForm, Nomination, Occasion, Person
-from ..permissions import can_decide, can_write_unit
+from ..permissions import can_decide, can_write_unit, is_proposer
 
 RECIPIENT_FIELDS = ("scheme", "organization", "recipient_unit", "group", "person", "household")
 COLLECTIVE_FIELDS = {
@@ -115,8 +134,24 @@ def _check_form(nomination: Nomination) -> None:
             "authority",
             _("%(authority)s does not award %(form)s.") % {"authority": authority, "form": form},
         )
-    if form.once_per_life and nomination.recipient_kind != RecipientKind.INDIVIDUAL:
-        fail("form", _("%(form)s is awarded to individuals only.") % {"form": form})
+    organiser = nomination.occasion.unit
+    if authority.level not in authority_levels_for(organiser.level):
+        fail(
+            "authority",
+            _("%(authority)s does not award in an occasion organised by %(unit)s.")
+            % {"authority": authority, "unit": organiser},
+        )
+    allowed = recipients_of(form.kind)
+    if form.once_per_life:
+        allowed = allowed & {RecipientKind.INDIVIDUAL}
+    if nomination.recipient_kind not in allowed:
+        if allowed == {RecipientKind.INDIVIDUAL}:
+            message = _("%(form)s is awarded to individuals only.")
+        elif allowed == {RecipientKind.COLLECTIVE}:
+            message = _("%(form)s is awarded to collectives only.")
+        else:
+            message = _("%(form)s cannot be awarded to this kind of recipient.")
+        fail("form", message % {"form": form})
     if form.once_per_life:
         return  # once in a life: _check_person refuses any second nomination
     field = recipient_field(nomination)
@@ -329,7 +364,22 @@ def _locked(user, nomination: Nomination) -> Nomination:
     )
     if not can_decide(user, locked.occasion):
         raise PermissionDenied(_("Only officers of the organising unit review and decide."))
+    if is_proposer(user, locked):
+        fail(
+            "proposed_by",
+            _(
+                "You proposed this nomination; another officer of the organising unit "
+                "reviews and decides it."
+            ),
+        )
     return locked
+
+
+def _no_longer(field: str, value: str) -> str:
+    limit = Nomination._meta.get_field(field).max_length
+    if len(value) > limit:
+        fail(field, _("Longer than %(n)d characters.") % {"n": limit})
+    return value
 
 
 def _reason(reason: str) -> str:
@@ -370,8 +420,8 @@ def decide(
     locked = _locked(user, nomination)
     target = NominationStatus.AWARDED if awarded else NominationStatus.REJECTED
     _move(locked, target)
-    decision_number = " ".join((decision_number or "").split())
-    signer = " ".join((signer or "").split())
+    decision_number = _no_longer("decision_number", " ".join((decision_number or "").split()))
+    signer = _no_longer("signer", " ".join((signer or "").split()))
     if decision_date is not None and decision_date > geo_queries.today():
         fail("decision_date", _("The date cannot be in the future."))
     if awarded:

@@ -48,20 +48,33 @@ def find_by_id_number(id_number: str, among=None) -> Person | None:
     return people.filter(id_key=key).first()
 
 
-def duplicate_error(existing: Person) -> ValidationError:
-    """The refusal of a second record of one ID number; its `params` carry the existing
-    person's id, so that pages can link to it (when the user may see it)."""
-    return ValidationError(
-        {
-            "id_number": [
-                ValidationError(
-                    _("A person with this ID number is already recorded (no. %(pk)d)."),
-                    code="duplicate",
-                    params={"pk": existing.pk},
-                )
-            ]
-        }
-    )
+def duplicate_error(existing: Person, visible: bool = True) -> ValidationError:
+    """The refusal of a second record of one ID number. When the user sees the person
+    already recorded (`visible`), the message gives their number and `params` carry it,
+    so that pages can link to them; otherwise nothing of that person is revealed (code
+    "duplicate_elsewhere", no params)."""
+    if visible:
+        error = ValidationError(
+            _("A person with this ID number is already recorded (no. %(pk)d)."),
+            code="duplicate",
+            params={"pk": existing.pk},
+        )
+    else:
+        error = ValidationError(
+            _(
+                "A person with this ID number is already recorded in another unit; "
+                "ask the officers of that unit."
+            ),
+            code="duplicate_elsewhere",
+        )
+    return ValidationError({"id_number": [error]})
+
+
+def _sees(user, person: Person) -> bool:
+    """Whether `user` sees `person` (queries.people_for_user: the user's jurisdiction)."""
+    from .. import queries  # queries imports this module
+
+    return queries.people_for_user(user).filter(pk=person.pk).exists()
 
 
 def _check(user, person: Person, id_number: str) -> None:
@@ -89,7 +102,7 @@ def _check(user, person: Person, id_number: str) -> None:
             fail("id_number", _("An ID number has 9 or 12 digits."))
         existing = Person.objects.filter(id_key=id_key(id_number)).exclude(pk=person.pk).first()
         if existing is not None:
-            raise duplicate_error(existing)
+            raise duplicate_error(existing, visible=_sees(user, existing))
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from binhyen.schemes import queries as scheme_queries
 from binhyen.tips import queries as tip_queries
 
 from .. import exports, permissions, queries, services
-from ..choices import CollectiveKind, NominationStatus, RecipientKind
+from ..choices import CollectiveKind, NominationStatus, RecipientKind, authority_levels_for
 from ..filtersets import OccasionPageFilterSet
 from ..forms import DecideForm, OccasionForm, ProposeForm, RecipientSearchForm, ReviewForm
 from ..models import Nomination
@@ -253,7 +253,13 @@ def propose(request, pk: int):
     unit = unit_of_recipient(probe)
     schemes, cases = _achievement_options(request.user, unit)
     initial = {"period_start": occasion.period_start, "period_end": occasion.period_end}
-    form = ProposeForm(request.POST or None, initial=initial, schemes=schemes, cases=cases)
+    form = ProposeForm(
+        request.POST or None,
+        initial=initial,
+        schemes=schemes,
+        cases=cases,
+        authority_levels=authority_levels_for(occasion.unit.level),
+    )
     saved = {}
 
     def save(data):
@@ -303,7 +309,8 @@ def propose(request, pk: int):
 
 
 def _nomination_page(request, nomination, review_form=None, decide_form=None, status=200):
-    can_decide = permissions.can_decide(request.user, nomination.occasion)
+    own = permissions.is_proposer(request.user, nomination)
+    can_decide = permissions.can_decide_nomination(request.user, nomination)
     moves = {
         "review": nomination.status == NominationStatus.PROPOSED,
         "decide": nomination.status == NominationStatus.REVIEWED,
@@ -312,6 +319,7 @@ def _nomination_page(request, nomination, review_form=None, decide_form=None, st
         "nomination": nomination,
         "achievements": list(nomination.achievements.select_related("content_type")),
         "can_decide": can_decide,
+        "own_proposal": own and any(moves.values()),
         "review_form": review_form or (ReviewForm() if can_decide and moves["review"] else None),
         "decide_form": decide_form or (DecideForm() if can_decide and moves["decide"] else None),
     }

@@ -1,6 +1,7 @@
 """People who may be awarded: a search by name or ID number (through the blind index,
 never by decrypting the list), a person's page with their nominations, new and edit
-forms. A second record of an ID number is refused with a link to the first one."""
+forms. A second record of an ID number is refused with a link to the first one when
+the user sees it (otherwise with a message that reveals nothing of that person)."""
 
 from __future__ import annotations
 
