@@ -39,6 +39,11 @@ def window_of(subject_type: str, day: dt.date) -> int:
     return day.year + 1 if day >= start else day.year
 
 
+def registration_opens(year: int) -> dt.date:
+    """Registration happens in the first quarter of the year naming the window."""
+    return dt.date(year, 1, 1)
+
+
 def registration_deadline(year: int) -> dt.date:
     """Registration happens in the first quarter of the year naming the window."""
     return dt.date(year, 3, 31)

@@ -1,8 +1,10 @@
 """The demo's certification year 2026 in province 99 (2025 structure): every
 residential area, agency, enterprise and school of its communes registered in the first
 quarter, self-assessed, taken to a decision; most certified, some not (one appealed),
-so that one commune qualifies and one misses the 70% threshold. Through the services,
-as the system; idempotent (a subject already registered for the year is left as is)."""
+so that one commune qualifies and one misses the 70% threshold. Each commune is decided
+after its units, by the province: certified when its qualification passes, else not.
+Through the services, as the system; idempotent (a subject already registered for the
+year is left as is)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from binhyen.schemes.models import Household
 from . import services
 from .choices import StepKind, SubjectType
 from .models import Certification
-from .queries import member_areas, member_organizations
+from .queries import commune_qualification, member_areas, member_organizations
 
 YEAR = 2026
 AUTHORITY = {
@@ -85,6 +87,9 @@ def _run(subject_type, rng: random.Random, fail_share: float, **subject) -> Cert
     )
     authority = AUTHORITY.get(subject_type, "Chủ tịch UBND xã")
     number = f"{rng.randint(10, 300)}/QĐ-UBND"
+    if subject_type == SubjectType.COMMUNE and not fails:
+        # the province certifies a commune only when its qualification passes
+        fails = not commune_qualification(cert.unit, YEAR).passed
     if fails:
         return services.decide(
             None,

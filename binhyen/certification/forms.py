@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import restrict
@@ -24,10 +26,47 @@ from .choices import (
     window,
     window_of,
 )
-from .services.workflow import OWN_FUNCTION
+from .services import files
+from .services.workflow import (
+    DECISION_AUTHORITY_MAX,
+    DECISION_NUMBER_MAX,
+    DOCUMENT_MAX,
+    OWN_FUNCTION,
+    TEXT_MAX,
+)
 
 YES_NO = [("1", _("Met")), ("0", _("Not met"))]
 TEXTAREA = {"rows": 2, "cols": 60}
+ACCEPT = ",".join(f".{ext}" for ext in files.ALLOWED)
+
+
+def _file_help() -> str:
+    return _("PDF, JPEG, PNG, WebP, Word (.docx) or Excel (.xlsx), at most %(mb)s MB.") % {
+        "mb": files.max_mb()
+    }
+
+
+file_help = lazy(_file_help, str)  # in the language and with the setting of the request
+
+
+class CertificationFileField(forms.FileField):
+    """An evidence or step file: an allowed type (by extension and content) within the
+    size limit (services.files, which the services check again)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", file_help())
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                files.check_file(upload)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        return upload
 
 
 def default_year(today: dt.date | None = None) -> int:
@@ -154,7 +193,7 @@ class SelfAssessForm(forms.Form):
     """One row per criterion of the set in force: met or not, the evidence, a file."""
 
     date = date_field(_("Date of the self-assessment"))
-    document = forms.CharField(label=_("Document"), max_length=255, required=False)
+    document = forms.CharField(label=_("Document"), max_length=DOCUMENT_MAX, required=False)
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,11 +203,9 @@ class SelfAssessForm(forms.Form):
                 label=f"{c.code}", choices=YES_NO, widget=forms.RadioSelect
             )
             self.fields[f"evidence_{c.code}"] = forms.CharField(
-                label=_("Evidence"), widget=forms.Textarea(attrs=TEXTAREA)
+                label=_("Evidence"), max_length=TEXT_MAX, widget=forms.Textarea(attrs=TEXTAREA)
             )
-            self.fields[f"file_{c.code}"] = forms.FileField(
-                label=_("Evidence file"), required=False
-            )
+            self.fields[f"file_{c.code}"] = CertificationFileField(label=_("Evidence file"))
 
     def rows(self):
         return [
@@ -193,17 +230,18 @@ class StepForm(forms.Form):
     date = date_field(_("Date"))
     document = forms.CharField(
         label=_("Document"),
-        max_length=255,
+        max_length=DOCUMENT_MAX,
         required=False,
         help_text=_("Number and date of the minutes, report or decision."),
     )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("Required for an appeal and a rejected appeal."),
+        help_text=_("Required for an appeal."),
     )
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = CertificationFileField(label=_("Attachment"))
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,13 +258,18 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     date = date_field(_("Decision date"))
-    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
-    decision_authority = forms.CharField(label=_("Decided by"), max_length=160, required=False)
+    decision_number = forms.CharField(
+        label=_("Decision number"), max_length=DECISION_NUMBER_MAX, required=False
+    )
+    decision_authority = forms.CharField(
+        label=_("Decided by"), max_length=DECISION_AUTHORITY_MAX, required=False
+    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("Required when not certified."),
+        help_text=_("Required when not certified (an appeal rejected included)."),
     )
 
 
@@ -257,12 +300,15 @@ class CriteriaSetForm(forms.Form):
         empty_label=_("National (every province)"),
     )
 
-    def __init__(self, *args, user, criteria_set=None, **kwargs):
+    def __init__(self, *args, user, criteria_set=None, used: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = editable_provinces(user)
         if not permissions.can_edit_criteria_for(user, None):
             self.fields["province"].required = True
-        if criteria_set is not None and self.is_bound is False:
+        if used:  # a used set is frozen but for its end date (services.criteria)
+            for name, field in self.fields.items():
+                field.disabled = name != "effective_to"
+        if criteria_set is not None:
             self.initial.update(
                 {
                     "subject_type": criteria_set.subject_type,

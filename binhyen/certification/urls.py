@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import criteria, exports, pages, public
+from .views import criteria, exports, files, pages, public
 
 app_name = "certification"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/self-assessment/", pages.self_assess, name="self-assess"),
     path("<int:pk>/step/", pages.record_step, name="step"),
     path("<int:pk>/decision/", pages.decide, name="decide"),
+    path("<int:pk>/steps/<int:step>/file/", files.step_file, name="step-file"),
+    path("<int:pk>/results/<int:result>/file/", files.result_file, name="result-file"),
     # criteria sets
     path("criteria/", criteria.set_list, name="criteria"),
     path("criteria/new/", criteria.set_new, name="criteria-new"),

@@ -18,6 +18,12 @@ from binhyen.schemes.models import Organization
 
 from ..choices import Status, StepKind, SubjectType
 from ..models import Certification, CertificationStep, CriterionResult
+from ..services.workflow import (
+    DECISION_AUTHORITY_MAX,
+    DECISION_NUMBER_MAX,
+    DOCUMENT_MAX,
+    TEXT_MAX,
+)
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -105,15 +111,34 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
+class ResultWriteSerializer(serializers.Serializer):
+    """One criterion's self-assessment: met (a JSON boolean) and the evidence."""
+
+    met = serializers.BooleanField(required=True)
+    evidence = serializers.CharField(max_length=TEXT_MAX, allow_blank=True, default="")
+
+    class Meta:
+        ref_name = "CertificationResultWrite"
+
+
 class StepWriteSerializer(serializers.Serializer):
     """A step: self-assessment (with `results`: criterion code → {met, evidence}), a
-    decision (certified, decision_number, decision_authority, reason) or any other step
-    of the flow (document, reason)."""
+    decision or an appeal's outcome (kind certified / not_certified / appeal_upheld /
+    appeal_rejected, with decision_number, decision_authority, reason) or another step of
+    the flow (document, reason)."""
 
     kind = EnumField(StepKind.choices, "CertificationStepKind")
     date = serializers.DateField()
-    document = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    results = serializers.DictField(child=serializers.DictField(), required=False)
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
-    decision_authority = serializers.CharField(required=False, allow_blank=True, default="")
+    document = serializers.CharField(
+        max_length=DOCUMENT_MAX, required=False, allow_blank=True, default=""
+    )
+    reason = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True, default=""
+    )
+    results = serializers.DictField(child=ResultWriteSerializer(), required=False)
+    decision_number = serializers.CharField(
+        max_length=DECISION_NUMBER_MAX, required=False, allow_blank=True, default=""
+    )
+    decision_authority = serializers.CharField(
+        max_length=DECISION_AUTHORITY_MAX, required=False, allow_blank=True, default=""
+    )

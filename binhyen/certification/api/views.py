@@ -79,13 +79,14 @@ class CertificationViewSet(
             )
         if kind == StepKind.SELF_ASSESSED:
             results = {
-                code: (bool(v.get("met")), str(v.get("evidence", "")))
+                code: (v["met"], v.get("evidence", ""))
                 for code, v in (data.get("results") or {}).items()
             }
             services.self_assess(
                 request.user, cert, date=day, results=results, document=data["document"]
             )
         elif kind in DECISIONS:
+            require(permissions.can_decide(request.user, cert))
             services.decide(
                 request.user,
                 cert,

@@ -1,7 +1,9 @@
 """Criteria sets: which one applies, and their edits (national sets by system
 administrators; a province's own sets by its provincial officers). A set already used by
-a certification is never deleted and its criteria never added or removed: a new version
-is made (copy it with a later effective date)."""
+a certification is frozen: never deleted, its criteria never added, removed or
+reworded, its particulars (name, legal basis, dates, province) unchanged — only its end
+date (effective_to) may be set to close it; a new version is made by copying it into a
+set with a later effective date."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -19,8 +21,8 @@ from binhyen.geo.models import AdminUnit
 from binhyen.schemes.services.checks import fail
 
 from .. import permissions
-from ..choices import SubjectType
-from ..models import Certification, CriteriaSet, Criterion
+from ..choices import StepKind, SubjectType
+from ..models import Certification, CertificationStep, CriteriaSet, Criterion
 
 SET_FIELDS = ("subject_type", "name", "legal_basis", "effective_from", "effective_to", "province")
 
@@ -61,6 +63,25 @@ def is_used(criteria_set: CriteriaSet) -> bool:
     return Certification.objects.filter(criteria_set=criteria_set).exists()
 
 
+def _frozen() -> str:
+    return _(
+        "The set is used by certifications: its criteria and legal basis do not change "
+        "(only its end date may be set). Copy it into a new version to change them."
+    )
+
+
+def _same(name: str, old, new) -> bool:
+    if isinstance(old, str) or isinstance(new, str):
+        return (old or "").strip() == (new or "").strip()
+    return old == new
+
+
+def _last_assessed(cs: CriteriaSet) -> dt.date | None:
+    return CertificationStep.objects.filter(
+        certification__criteria_set=cs, kind=StepKind.SELF_ASSESSED
+    ).aggregate(last=Max("date"))["last"]
+
+
 def _require_editor(user, province: AdminUnit | None) -> None:
     if user is not None and not permissions.can_edit_criteria_for(user, province):
         raise PermissionDenied(_("You may not edit these criteria."))
@@ -93,8 +114,8 @@ def _check_set(cs: CriteriaSet) -> None:
 
 @transaction.atomic
 def save_criteria_set(user, criteria_set: CriteriaSet | None = None, **values) -> CriteriaSet:
-    """Create a set (criteria_set None) or edit its particulars. The subject type and
-    province of a used set do not change."""
+    """Create a set (criteria_set None) or edit its particulars. Of a used set only the
+    end date may be set (not before its last self-assessment)."""
     unknown = set(values) - set(SET_FIELDS)
     if unknown:
         raise TypeError(f"not criteria set fields: {sorted(unknown)}")
@@ -102,9 +123,21 @@ def save_criteria_set(user, criteria_set: CriteriaSet | None = None, **values) -
         _require_editor(user, criteria_set.province)
         cs = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
         if is_used(cs):
-            for name in ("subject_type", "province", "effective_from"):
-                if name in values and values[name] != getattr(cs, name):
-                    fail(name, _("The set is used by certifications: make a new version."))
+            for name in SET_FIELDS:
+                if name == "effective_to" or name not in values:
+                    continue
+                if not _same(name, getattr(cs, name), values[name]):
+                    fail(name, _frozen())
+            end, last = values.get("effective_to", cs.effective_to), _last_assessed(cs)
+            if end is not None and last is not None and end < last:
+                fail(
+                    "effective_to",
+                    _(
+                        "Certifications were assessed against this set up to %(date)s: "
+                        "it cannot end before."
+                    )
+                    % {"date": last.strftime("%d/%m/%Y")},
+                )
     else:
         cs = CriteriaSet()
     for name, value in values.items():
@@ -159,8 +192,8 @@ def save_criterion(
     text: str,
     order: int | None = None,
 ) -> Criterion:
-    """Add a criterion to an unused set, or edit a criterion's text and order (a used
-    set's texts may be corrected; its codes stay)."""
+    """Add a criterion to an unused set, or edit a criterion's text and order (of an
+    unused set: a used set's criteria do not change; codes never change)."""
     _require_editor(user, criteria_set.province)
     used = is_used(criteria_set)
     text = (text or "").strip()
@@ -187,6 +220,12 @@ def save_criterion(
         raise ValueError("criterion of another set")
     if code and slugify(code) != criterion.code:
         fail("code", _("The code of a criterion does not change."))
+    if used:
+        if text != criterion.text:
+            fail("text", _frozen())
+        if order is not None and order != criterion.order:
+            fail("order", _frozen())
+        return criterion
     criterion.text = text
     if order is not None:
         criterion.order = order

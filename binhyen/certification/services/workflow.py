@@ -3,7 +3,12 @@ appraise → decide (certificate) → appeal. Each function checks the user's ri
 write the certification's unit, runs in one transaction (audited through the model
 registry, core.audit) and refuses with a ValidationError keyed by field.
 
-`user=None` is the system (demo, commands run by an administrator): no permission check.
+A commune's own certification is decided by the level above only (provincial officers
+of its province, system administrators), and "certified" only when the commune's
+qualification derived from its units passes (queries.commune_qualification).
+
+`user=None` is the system (demo, commands run by an administrator): no permission check,
+but the qualification is checked all the same.
 """
 
 from __future__ import annotations
@@ -30,11 +35,12 @@ from ..choices import (
     StepKind,
     SubjectType,
     registration_deadline,
-    window,
+    registration_opens,
 )
 from ..models import Certification, CertificationStep, CriterionResult
 from .codes import new_certificate_code
 from .criteria import criteria_set_for
+from .files import stored_file
 
 EXCLUDED_SIZES = {SizeClass.MICRO, SizeClass.SMALL}
 EXCLUDED_SCHOOLS = {SchoolLevel.PRIMARY, SchoolLevel.PRESCHOOL}
@@ -44,7 +50,16 @@ OWN_FUNCTION = {
     StepKind.SELF_ASSESSED: "self_assess",
     StepKind.CERTIFIED: "decide",
     StepKind.NOT_CERTIFIED: "decide",
+    # an appeal's outcome is a new decision (number, date, authority): decide
+    StepKind.APPEAL_UPHELD: "decide",
+    StepKind.APPEAL_REJECTED: "decide",
 }
+# the model's column widths (PostgreSQL refuses longer values)
+DOCUMENT_MAX = 255
+DECISION_NUMBER_MAX = 60
+DECISION_AUTHORITY_MAX = 160
+# reasons and evidence are text columns: a bound all the same
+TEXT_MAX = 4000
 
 
 def _fmt(day: dt.date) -> str:
@@ -54,6 +69,20 @@ def _fmt(day: dt.date) -> str:
 def _require_writer(user, unit: AdminUnit) -> None:
     if user is not None and not permissions.can_write_unit(user, unit):
         raise PermissionDenied(_("You may not write certifications of this unit."))
+
+
+def _require_decider(user, cert: Certification) -> None:
+    if user is not None and not permissions.can_decide(user, cert):
+        raise PermissionDenied(_("You may not decide this certification."))
+
+
+def _require_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        fail(
+            field,
+            _("At most %(limit)s characters (it has %(length)s).")
+            % {"limit": limit, "length": len(value)},
+        )
 
 
 def _actor(user):
@@ -158,18 +187,15 @@ def _check_window(cert: Certification) -> None:
     year, on = cert.year, cert.registered_on
     if not year or year < 2000 or year > 2100:
         fail("year", _("Give the year naming the window."))
-    start, _end = window(cert.subject_type, year)
-    deadline = registration_deadline(year)
-    if on < start:
+    opens, deadline = registration_opens(year), registration_deadline(year)
+    if not opens <= on <= deadline:
         fail(
             "registered_on",
-            _("The %(year)s window opens on %(date)s.") % {"year": year, "date": _fmt(start)},
-        )
-    if on > deadline:
-        fail(
-            "registered_on",
-            _("Registration for %(year)s closed on %(date)s (the first quarter).")
-            % {"year": year, "date": _fmt(deadline)},
+            _(
+                "Registration for %(year)s is in the first quarter of %(year)s: "
+                "from %(start)s to %(end)s."
+            )
+            % {"year": year, "start": _fmt(opens), "end": _fmt(deadline)},
         )
 
 
@@ -241,7 +267,9 @@ def _lock(cert: Certification) -> Certification:
     return Certification.objects.select_for_update().select_related("unit").get(pk=cert.pk)
 
 
-def _check_step(cert: Certification, kind: str, day: dt.date, reason: str) -> None:
+def _check_step(
+    cert: Certification, kind: str, day: dt.date, reason: str, document: str = ""
+) -> None:
     if kind not in FLOW:
         fail("kind", _("Choose the step."))
     before, _after = FLOW[kind]
@@ -261,6 +289,8 @@ def _check_step(cert: Certification, kind: str, day: dt.date, reason: str) -> No
         )
     if kind in NEEDS_REASON and not (reason or "").strip():
         fail("reason", _("Give the reason."))
+    _require_length("document", (document or "").strip(), DOCUMENT_MAX)
+    _require_length("reason", (reason or "").strip(), TEXT_MAX)
 
 
 def _issue_certificate(cert: Certification, day: dt.date) -> None:
@@ -282,8 +312,9 @@ def _add_step(cert, kind, day, user, document="", reason="", attachment=None):
         reason=(reason or "").strip(),
         by=_actor(user),
     )
-    if attachment:
-        step.attachment = attachment
+    stored = stored_file("attachment", attachment)
+    if stored is not None:
+        step.attachment = stored
     step.save()
     cert.status = FLOW[kind][1]
     if cert.status == Status.CERTIFIED and not cert.certificate_code:
@@ -303,28 +334,24 @@ def record_step(
     reason: str = "",
     attachment=None,
 ) -> CertificationStep:
-    """Record a meeting and dossier, an appraisal, an appeal or its outcome. An upheld
-    appeal certifies: the certificate is issued on its date, the document (the new
-    decision) becomes the decision number when given."""
+    """Record a meeting and dossier, an appraisal or an appeal (the self-assessment, the
+    decisions and an appeal's outcome have their own functions). `attachment`: an
+    uploaded file of an allowed type and size (services.files)."""
     if kind in OWN_FUNCTION:
         fail("kind", _("This step is recorded with its own form."))
     cert = _lock(certification)
     _require_writer(user, cert.unit)
-    _check_step(cert, kind, date, reason)
-    if kind == StepKind.APPEAL_UPHELD:
-        if (document or "").strip():
-            cert.decision_number = document.strip()[:60]
-        cert.decision_date = date
+    _check_step(cert, kind, date, reason, document)
     step = _add_step(cert, kind, date, user, document, reason, attachment)
     certification.__dict__.update(cert.__dict__)
     return step
 
 
-def _split(value) -> tuple[bool, str, object]:
+def _split(value) -> tuple[object, str, object]:
     if isinstance(value, dict):
-        return bool(value.get("met")), value.get("evidence", ""), value.get("attachment")
+        return value.get("met"), value.get("evidence", ""), value.get("attachment")
     met, evidence, *rest = value
-    return bool(met), evidence, rest[0] if rest else None
+    return met, evidence, rest[0] if rest else None
 
 
 @transaction.atomic
@@ -341,7 +368,7 @@ def self_assess(
     criterion code to (met, evidence text[, evidence file])."""
     cert = _lock(certification)
     _require_writer(user, cert.unit)
-    _check_step(cert, StepKind.SELF_ASSESSED, date, "")
+    _check_step(cert, StepKind.SELF_ASSESSED, date, "", document)
     criteria_set = criteria_set_for(cert.subject_type, cert.unit, date)
     if criteria_set is None:
         fail(
@@ -364,11 +391,25 @@ def self_assess(
     rows = []
     for criterion in criteria:
         met, evidence, attachment = _split(results[criterion.code])
+        if not isinstance(met, bool):  # "false" is not False: say it with a boolean
+            errors[f"met_{criterion.code}"] = [
+                _("Say whether criterion %(code)s is met.") % {"code": criterion.code}
+            ]
         evidence = (evidence or "").strip()
         if not evidence:
             errors[f"evidence_{criterion.code}"] = [
                 _("Give the evidence for criterion %(code)s.") % {"code": criterion.code}
             ]
+        elif len(evidence) > TEXT_MAX:
+            errors[f"evidence_{criterion.code}"] = [
+                _("At most %(limit)s characters (it has %(length)s).")
+                % {"limit": TEXT_MAX, "length": len(evidence)}
+            ]
+        if attachment:
+            try:
+                attachment = stored_file(f"file_{criterion.code}", attachment)
+            except ValidationError as error:
+                errors.update(error.message_dict)
         rows.append((criterion, met, evidence, attachment))
     if errors:
         raise ValidationError(errors)
@@ -385,6 +426,21 @@ def self_assess(
     return certification
 
 
+def _require_qualified(cert: Certification) -> None:
+    """Refuse "certified" for a commune whose qualification (derived from its units, its
+    scheme points and its own criteria) does not pass, naming the failed conditions."""
+    from ..queries import commune_qualification  # queries import this module
+
+    qualification = commune_qualification(cert.unit, cert.year)
+    failed = [part.label for part in qualification.parts if not part.passed]
+    if failed:
+        fail(
+            "certified",
+            _("The commune does not qualify for %(year)s; not met: %(conditions)s.")
+            % {"year": cert.year, "conditions": "; ".join(failed)},
+        )
+
+
 @transaction.atomic
 def decide(
     user,
@@ -398,9 +454,13 @@ def decide(
 ) -> Certification:
     """The decision (number, date, authority). Certified: the certificate is issued with
     a random verification code. Not certified: a reason is required. On an appealed
-    certification the decision settles the appeal (upheld / rejected)."""
+    certification the decision settles the appeal (upheld / rejected) and its number,
+    date and authority replace the first decision's.
+
+    A commune's own certification is decided by the level above (permissions.can_decide)
+    and is certified only when its qualification passes (for the system too)."""
     cert = _lock(certification)
-    _require_writer(user, cert.unit)
+    _require_decider(user, cert)
     if cert.status == Status.APPEALED:
         kind = StepKind.APPEAL_UPHELD if certified else StepKind.APPEAL_REJECTED
     else:
@@ -411,12 +471,16 @@ def decide(
         fail("decision_number", _("Give the decision number."))
     if not authority:
         fail("decision_authority", _("Give the authority that decided."))
+    _require_length("decision_number", number, DECISION_NUMBER_MAX)
+    _require_length("decision_authority", authority, DECISION_AUTHORITY_MAX)
     _check_step(cert, kind, date, reason)
     if not certified and not (reason or "").strip():
         fail("reason", _("Give the reason."))
-    cert.decision_number = number[:60]
+    if certified and cert.subject_type == SubjectType.COMMUNE:
+        _require_qualified(cert)
+    cert.decision_number = number
     cert.decision_date = date
-    cert.decision_authority = authority[:160]
+    cert.decision_authority = authority
     _add_step(cert, kind, date, user, number, reason if not certified else "")
     certification.__dict__.update(cert.__dict__)
     return certification

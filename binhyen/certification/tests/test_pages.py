@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import include, path, reverse
 from django.utils import translation
 
@@ -476,3 +477,137 @@ def test_api_register_steps_and_scope(client, world):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_api_met_is_a_boolean_and_strings_are_bounded(client, world):
+    """ "false" is not met; a missing met is refused; over-long strings are refused with
+    a 400 keyed by field before reaching the database (PostgreSQL would refuse them)."""
+    from .. import services
+
+    login(client, world.officer)
+    cert = register_area(world, world.areas[0])
+    steps_url = reverse("api-certification-steps", args=[cert.pk])
+    criteria = list(
+        services.criteria_set_for(cert.subject_type, cert.unit, d(2026, 4, 1)).criteria.all()
+    )
+    results = {c.code: {"met": True, "evidence": "Biên bản"} for c in criteria}
+    first = criteria[0].code
+
+    def post(payload):
+        return client.post(steps_url, payload, content_type="application/json")
+
+    base = {"kind": "self_assessed", "date": "2026-04-01"}
+    response = post({**base, "results": {**results, first: {"evidence": "x"}}})
+    assert response.status_code == 400 and "results" in response.json()
+    response = post({**base, "results": {**results, first: {"met": "maybe", "evidence": "x"}}})
+    assert response.status_code == 400 and "results" in response.json()
+    long_evidence = {"met": True, "evidence": "x" * 4001}
+    response = post({**base, "results": {**results, first: long_evidence}})
+    assert response.status_code == 400 and "results" in response.json()
+    response = post({**base, "results": {**results, first: {"met": "false", "evidence": "x"}}})
+    assert response.status_code == 201, response.content
+    assert not cert.results.get(criterion__code=first).met
+    assert cert.results.filter(met=True).count() == len(criteria) - 1
+
+    response = post({"kind": "dossier", "date": "2026-05-01", "document": "x" * 256})
+    assert response.status_code == 400 and "document" in response.json()
+    response = post({"kind": "dossier", "date": "2026-05-01", "reason": "x" * 4001})
+    assert response.status_code == 400 and "reason" in response.json()
+    assert post({"kind": "dossier", "date": "2026-05-01", "document": "x" * 255}).status_code == 201
+    assert post({"kind": "appraised", "date": "2026-06-01"}).status_code == 201
+    decision = {"kind": "not_certified", "date": "2026-07-01", "reason": "Chưa đạt"}
+    for field, size in (("decision_number", 61), ("decision_authority", 161)):
+        values = {"decision_number": "7/QĐ", "decision_authority": "UBND", field: "x" * size}
+        response = post({**decision, **values})
+        assert response.status_code == 400 and field in response.json()
+    cert.refresh_from_db()
+    assert cert.status == Status.APPRAISED
+    # the service bounds them too (the write path of the pages and the commands)
+    with pytest.raises(ValidationError) as info:
+        services.decide(
+            world.officer,
+            cert,
+            certified=False,
+            date=d(2026, 7, 1),
+            decision_number="x" * 61,
+            decision_authority="UBND",
+            reason="r",
+        )
+    assert "decision_number" in info.value.message_dict
+    other = run_to(register_area(world, world.areas[1]), world.officer, Status.SELF_ASSESSED)
+    with pytest.raises(ValidationError) as info:
+        services.record_step(
+            world.officer, other, kind=StepKind.DOSSIER, date=d(2026, 7, 1), document="x" * 256
+        )
+    assert "document" in info.value.message_dict
+
+
+def test_only_the_province_decides_a_commune(client, world):
+    from .. import services
+
+    cert = services.register(
+        world.officer,
+        subject_type=SubjectType.COMMUNE,
+        unit=world.commune,
+        year=YEAR,
+        registered_on=REGISTERED_ON,
+    )
+    run_to(cert, world.officer, Status.APPRAISED)
+    url = reverse("certification:decide", args=[cert.pk])
+    login(client, world.officer)
+    assert 'id="decision"' not in client.get(detail_url(cert)).content.decode()
+    assert decide(client, cert, False, d(2026, 7, 1), reason="r").status_code == 403
+    api = reverse("api-certification-steps", args=[cert.pk])
+    payload = {
+        "kind": "certified",
+        "date": "2026-07-01",
+        "decision_number": "1/QĐ",
+        "decision_authority": "UBND tỉnh",
+    }
+    assert client.post(api, payload, content_type="application/json").status_code == 403
+
+    login(client, world.parent_officer)
+    assert 'id="decision"' in client.get(detail_url(cert)).content.decode()
+    data = {
+        "certified": "1",
+        "date": "01/07/2026",
+        "decision_number": "1/QĐ",
+        "decision_authority": "UBND tỉnh",
+    }
+    with translation.override("en"):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "does not qualify" in response.content.decode()
+    response = client.post(api, payload, content_type="application/json")
+    assert response.status_code == 400 and "certified" in response.json()
+    cert.refresh_from_db()
+    assert cert.status == Status.APPRAISED
+    assert decide(client, cert, False, d(2026, 7, 1), reason="Chưa đạt").status_code == 302
+    cert.refresh_from_db()
+    assert cert.status == Status.NOT_CERTIFIED
+
+
+def test_used_criteria_set_page_only_closes_it(client, world):
+    national = CriteriaSet.objects.get(subject_type="residential_area", province__isnull=True)
+    run_to(register_area(world, world.areas[0]), world.officer, Status.SELF_ASSESSED)
+    login(client, world.admin)
+    page = client.get(reverse("certification:criteria-set", args=[national.pk])).content.decode()
+    first = national.criteria.first()
+    edit = reverse("certification:criterion-edit", args=[national.pk, first.pk])
+    assert f'data-criterion="{first.code}"' in page and edit not in page
+    url = reverse("certification:criteria-edit", args=[national.pk])
+    assert 'data-frozen="yes"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "subject_type": national.subject_type,
+            "name": "Tên khác",
+            "legal_basis": "Căn cứ khác",
+            "effective_from": ddmmyyyy(national.effective_from),
+            "effective_to": "31/12/2030",
+        },
+    )
+    assert response.status_code == 302
+    changed = CriteriaSet.objects.get(pk=national.pk)
+    assert changed.effective_to == d(2030, 12, 31)
+    assert (changed.name, changed.legal_basis) == (national.name, national.legal_basis)

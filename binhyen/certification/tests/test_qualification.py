@@ -8,7 +8,11 @@ import datetime as dt
 import math
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
+from binhyen.accounts.choices import Role
+from binhyen.accounts.services import create_user, grant_role
 from binhyen.schemes import services as scheme_services
 from binhyen.schemes.models import SchemeType
 
@@ -29,6 +33,13 @@ clock = test_workflow.clock
 world = test_workflow.world
 
 d = dt.date
+
+
+@pytest.fixture
+def english():
+    """The parts' labels and details are computed in the active language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -150,7 +161,7 @@ def test_seventy_percent_certified(year):
     assert 100 * needed >= 70 * total > 100 * (needed - 1)
 
 
-def test_scheme_that_works(year):
+def test_scheme_that_works(year, english):
     world, _orgs = year
     part = queries.commune_qualification(world.commune, YEAR).part("scheme")
     assert not part.passed and part.missing  # no point at all
@@ -169,7 +180,7 @@ def test_scheme_that_works(year):
     assert not part.passed and "active" in part.missing[0].detail
 
 
-def test_ungraded_point_does_not_count(year):
+def test_ungraded_point_does_not_count(year, english):
     world, _orgs = year
     point = working_point(world, grade="good", year=YEAR)
     point.gradings.all().delete()
@@ -222,3 +233,44 @@ def test_merged_communes_units_count(triangle, clock):
     expected = {a.pk for a in placed if a.in_force_on(d(2025, 3, 31))}
     members = queries.member_areas(commune, 2025)
     assert expected and expected == {a.pk for a in members}
+
+
+def test_commune_decided_by_the_level_above_when_qualified(year):
+    """A commune never certifies itself: its officers and unit chiefs cannot decide it;
+    the province's officers (and administrators) can, and "certified" only when the
+    qualification derived from its units passes — for the system too."""
+    world, orgs = year
+    for cert in register_all(world, orgs):
+        run_to(cert, world.officer, Status.CERTIFIED)
+    own = own_certification(world)
+    services.record_step(world.officer, own, kind=StepKind.DOSSIER, date=d(2026, 7, 1))
+    services.record_step(world.officer, own, kind=StepKind.APPRAISED, date=d(2026, 7, 2))
+    chief = create_user("t.chief", "x-very-long-password-1")
+    grant_role(chief, Role.UNIT_CHIEF, world.commune)
+    decision = {
+        "date": d(2026, 7, 10),
+        "decision_number": "40/QĐ-UBND",
+        "decision_authority": "Chủ tịch UBND tỉnh",
+    }
+    for user in (world.officer, chief, world.outsider):
+        for certified in (True, False):
+            with pytest.raises(PermissionDenied):
+                services.decide(user, own, certified=certified, reason="r", **decision)
+    # no scheme point works yet: the qualification fails on that part only
+    for user in (world.parent_officer, world.admin, None):
+        with translation.override("en"), pytest.raises(ValidationError) as info:
+            services.decide(user, own, certified=True, **decision)
+        message = info.value.message_dict["certified"][0]
+        assert "scheme point" in message and "70%" not in message
+    own.refresh_from_db()
+    assert own.status == Status.APPRAISED and own.certificate_code == ""
+    working_point(world)
+    assert queries.commune_qualification(world.commune, YEAR).passed
+    services.decide(world.parent_officer, own, certified=True, **decision)
+    own.refresh_from_db()
+    assert own.status == Status.CERTIFIED and own.certificate_code
+    # a residential area is still decided by the commune
+    area_cert = queries.certifications_for_user(world.officer).get(
+        subject_type=SubjectType.RESIDENTIAL_AREA, unit=world.areas[0]
+    )
+    assert area_cert.status == Status.CERTIFIED and area_cert.steps.last().by == world.officer

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from binhyen.core.audit import audit_context
 from binhyen.core.models import AuditEntry
@@ -179,8 +180,23 @@ def test_registration_in_the_first_quarter(world):
     # before the window opens
     with refused("registered_on"):
         register_area(world, world.areas[0], registered_on=d(2025, 10, 31))
+    # in the window (it opened on 1 Nov 2025) but before the first quarter
+    with translation.override("en"), refused("registered_on") as info:
+        register_area(world, world.areas[0], registered_on=d(2025, 12, 31))
+    message = info.value.message_dict["registered_on"][0]
+    assert "01/01/2026" in message and "31/03/2026" in message
+    with refused("registered_on"):
+        services.register(
+            world.officer,
+            subject_type=SubjectType.COMMUNE,
+            unit=world.commune,
+            year=YEAR,
+            registered_on=d(2025, 11, 20),
+        )
     cert = register_area(world, world.areas[0], registered_on=d(2026, 3, 31))
     assert cert.pk
+    first_day = register_area(world, world.areas[1], registered_on=d(2026, 1, 1))
+    assert first_day.pk
 
 
 def test_registration_not_in_the_future(world, monkeypatch):
@@ -189,13 +205,14 @@ def test_registration_not_in_the_future(world, monkeypatch):
         register_area(world, world.areas[0], registered_on=d(2026, 2, 2))
 
 
-def test_one_certification_per_subject_and_window(world):
+def test_one_certification_per_subject_and_window(world, monkeypatch):
     register_area(world, world.areas[0])
     with refused("unit"):
         register_area(world, world.areas[0], registered_on=d(2026, 3, 1))
-    # re-earned every year: the next window is a new certification
+    # re-earned every year: the next window is a new certification (in its first quarter)
+    monkeypatch.setattr(geo_queries, "today", lambda: d(2027, 2, 1))
     with audit_context(source="test"):
-        nxt = register_area(world, world.areas[0], year=2027, registered_on=TODAY)
+        nxt = register_area(world, world.areas[0], year=2027, registered_on=d(2027, 1, 15))
     assert nxt.year == 2027 and nxt.pk
 
 
@@ -404,9 +421,14 @@ def test_not_certified_needs_reason_and_appeal(world):
         world.officer, cert, kind=StepKind.APPEALED, date=d(2026, 7, 5), reason="Đã khắc phục"
     )
     assert cert.status == Status.APPEALED
-    with refused("reason"):
-        services.record_step(
-            world.officer, cert, kind=StepKind.APPEAL_REJECTED, date=d(2026, 7, 20)
+    with refused("reason"):  # a rejected appeal needs a reason
+        services.decide(
+            world.officer,
+            cert,
+            certified=False,
+            date=d(2026, 7, 20),
+            decision_number="24/QĐ",
+            decision_authority="Chủ tịch UBND xã",
         )
     services.decide(
         world.officer,
@@ -414,23 +436,50 @@ def test_not_certified_needs_reason_and_appeal(world):
         certified=True,
         date=d(2026, 7, 20),
         decision_number="25/QĐ",
-        decision_authority="Chủ tịch UBND xã",
+        decision_authority="Chủ tịch UBND huyện",
     )
     cert.refresh_from_db()
     assert cert.status == Status.CERTIFIED and cert.certificate_code
     assert cert.decision_number == "25/QĐ" and cert.certificate_issued_on == d(2026, 7, 20)
+    assert cert.decision_date == d(2026, 7, 20)
+    assert cert.decision_authority == "Chủ tịch UBND huyện"
     assert cert.steps.order_by("-date", "-pk").first().kind == StepKind.APPEAL_UPHELD
 
 
-def test_appeal_rejected_by_step(world):
+def test_appeal_outcomes_only_through_decide(world):
     cert = run_to(register_area(world, world.areas[0]), world.officer, Status.NOT_CERTIFIED)
     services.record_step(
         world.officer, cert, kind=StepKind.APPEALED, date=d(2026, 7, 5), reason="r"
     )
-    services.record_step(
-        world.officer, cert, kind=StepKind.APPEAL_REJECTED, date=d(2026, 7, 6), reason="Giữ nguyên"
+    # the outcome is a new decision (number, date, authority): record_step refuses it
+    with refused("kind"):
+        services.record_step(
+            world.officer, cert, kind=StepKind.APPEAL_UPHELD, date=d(2026, 7, 6), document="30/QĐ"
+        )
+    with refused("kind"):
+        services.record_step(
+            world.officer,
+            cert,
+            kind=StepKind.APPEAL_REJECTED,
+            date=d(2026, 7, 6),
+            reason="Giữ nguyên",
+        )
+    cert.refresh_from_db()
+    assert cert.status == Status.APPEALED
+    services.decide(
+        world.officer,
+        cert,
+        certified=False,
+        date=d(2026, 7, 6),
+        decision_number="31/QĐ",
+        decision_authority="Chủ tịch UBND huyện",
+        reason="Giữ nguyên",
     )
-    assert cert.status == Status.NOT_CERTIFIED
+    cert.refresh_from_db()
+    assert cert.status == Status.NOT_CERTIFIED and cert.certificate_code == ""
+    assert (cert.decision_number, cert.decision_date) == ("31/QĐ", d(2026, 7, 6))
+    assert cert.decision_authority == "Chủ tịch UBND huyện"
+    assert cert.steps.order_by("-date", "-pk").first().kind == StepKind.APPEAL_REJECTED
     # not certified straight after the dossier (no appraisal) is allowed by the flow
     other = run_to(register_area(world, world.areas[1]), world.officer, Status.DOSSIER)
     services.decide(
@@ -456,6 +505,7 @@ def test_step_attachment_is_stored(world, settings, tmp_path):
         attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 test"),
     )
     assert step.attachment.name.startswith(f"certification/{cert.pk}/")
+    assert "bien-ban" not in step.attachment.name and step.attachment.name.endswith(".pdf")
 
 
 # ---- self-assessment ---------------------------------------------------------------------
@@ -475,7 +525,14 @@ def test_self_assessment_every_criterion_with_evidence(world, settings, tmp_path
         services.self_assess(world.officer, cert, date=on, results={**results, "nope": (True, "x")})
     with refused(f"evidence_{code}"):
         services.self_assess(world.officer, cert, date=on, results={**results, code: (True, " ")})
-    results[code] = (False, "Còn 1 vụ trộm", SimpleUploadedFile("anh.jpg", b"jpeg"))
+    results[code] = (False, "Còn 1 vụ trộm", SimpleUploadedFile("anh.jpg", b"not a photo"))
+    with refused(f"file_{code}"):
+        services.self_assess(world.officer, cert, date=on, results=results)
+    with refused(f"met_{code}"):  # "false" is not a boolean (it would count as met)
+        services.self_assess(
+            world.officer, cert, date=on, results={**results, code: ("false", "Còn 1 vụ trộm")}
+        )
+    results[code] = (False, "Còn 1 vụ trộm", SimpleUploadedFile("anh.pdf", b"%PDF-1.7 x"))
     services.self_assess(world.officer, cert, date=on, results=results, document="BC 01")
     cert.refresh_from_db()
     national = CriteriaSet.objects.get(subject_type="residential_area", province__isnull=True)
@@ -550,10 +607,27 @@ def test_criteria_set_permissions_and_versions(world):
         services.save_criterion(world.parent_officer, own, code="them", text="x")
     with refused("effective_from"):
         services.save_criteria_set(world.parent_officer, own, effective_from=d(2026, 2, 1))
-    fixed = services.save_criterion(
-        world.parent_officer, own, own.criteria.first(), text="Sửa lỗi chính tả"
+    # nor are its criteria reworded nor its legal basis changed: a new version is made
+    first = own.criteria.first()
+    with translation.override("en"), refused("text") as info:
+        services.save_criterion(world.parent_officer, own, first, text="Sửa lỗi chính tả")
+    assert "new version" in info.value.message_dict["text"][0]
+    with refused("order"):
+        services.save_criterion(world.parent_officer, own, first, text=first.text, order=99)
+    with refused("legal_basis"):
+        services.save_criteria_set(world.parent_officer, own, legal_basis="Quyết định khác")
+    with refused("name"):
+        services.save_criteria_set(world.parent_officer, own, name="Tên khác")
+    own.refresh_from_db()
+    assert own.criteria.get(pk=first.pk).text == first.text
+    # only its end may be set, to close it (not before its last self-assessment, 1 Apr)
+    with refused("effective_to"):
+        services.save_criteria_set(world.parent_officer, own, effective_to=d(2026, 3, 1))
+    services.save_criteria_set(
+        world.parent_officer, own, legal_basis=own.legal_basis, effective_to=d(2026, 12, 31)
     )
-    assert fixed.text == "Sửa lỗi chính tả"
+    own.refresh_from_db()
+    assert own.effective_to == d(2026, 12, 31)
     newer = services.copy_criteria_set(
         world.parent_officer, own, province=world.province, effective_from=d(2027, 1, 1)
     )

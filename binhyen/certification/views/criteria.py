@@ -99,8 +99,11 @@ def set_new(request):
 @login_required
 def set_edit(request, pk: int):
     criteria_set = _editable(request, pk)
-    form = CriteriaSetForm(request.POST or None, user=request.user, criteria_set=criteria_set)
-    context = {"form": form, "set": criteria_set}
+    used = services.is_used(criteria_set)
+    form = CriteriaSetForm(
+        request.POST or None, user=request.user, criteria_set=criteria_set, used=used
+    )
+    context = {"form": form, "set": criteria_set, "used": used}
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -135,7 +135,7 @@ def _detail(request, cert, *, assess=None, step=None, decision=None, status=200)
         step_kinds = _step_kinds(cert)
         if step_kinds:
             context["step_form"] = step or StepForm(kinds=step_kinds)
-        if _decision_possible(cert):
+        if _decision_possible(cert) and permissions.can_decide(user, cert):
             context["decision_form"] = decision or DecisionForm(
                 initial={"decision_authority": cert.decision_authority}
             )
@@ -217,7 +217,9 @@ def record_step(request, pk: int):
 @login_required
 @require_POST
 def decide(request, pk: int):
-    cert = _writable(request, pk)
+    cert = _readable(request, pk)
+    if not permissions.can_decide(request.user, cert):
+        raise PermissionDenied
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
