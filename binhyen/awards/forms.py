@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binhyen.core.forms import apply_service_errors, date_field
 from binhyen.geo import queries as geo_queries
@@ -91,7 +92,9 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     unit = unit_code_field(_("Lives in (commune or residential area code)"))
-    position = forms.CharField(label=_("Position"), max_length=160, required=False)
+    position = forms.CharField(
+        label=pgettext_lazy("job", "Position"), max_length=160, required=False
+    )
     service_since = forms.IntegerField(label=_("In the movement since (year)"), required=False)
     under_prosecution = forms.BooleanField(label=_("Under prosecution"), required=False)
 

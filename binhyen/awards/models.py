@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binhyen.core import audit, crypto
 from binhyen.geo.models import AdminUnit
@@ -105,7 +106,7 @@ class Person(Searchable):
     unit = models.ForeignKey(
         AdminUnit, verbose_name=_("lives in"), on_delete=models.PROTECT, related_name="+"
     )
-    position = models.CharField(_("position"), max_length=160, blank=True)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=160, blank=True)
     service_since = models.PositiveSmallIntegerField(
         _("in the movement since (year)"), null=True, blank=True
     )

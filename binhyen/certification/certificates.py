@@ -157,7 +157,7 @@ def context(cert: Certification, verify_url: str) -> dict:
         "motto": pgettext("letterhead", "Independence - Freedom - Happiness"),
         "title": _upper(pgettext("certificate", "Certificate")),
         "standard": pgettext(
-            "certificate", "Meets the standard \u201cSafe for security and order\u201d in %(year)s"
+            "certificate", "Meets the standard “Safe for security and order” in %(year)s"
         )
         % {"year": facts.year},
         "decision": (

@@ -268,6 +268,7 @@ def commune_qualification(commune: AdminUnit, year: int) -> Qualification:
     enough = total == 0 or Decimal(100) * len(certified) >= CERTIFIED_SHARE * total
     part_certified = Part(
         "certified",
+        # xgettext:no-python-format
         str(_("At least 70% of them certified")),
         passed=enough,
         count=len(certified),

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import include, path, reverse
 from django.utils import translation
@@ -574,8 +575,9 @@ def test_only_the_province_decides_a_commune(client, world):
         "decision_number": "1/QĐ",
         "decision_authority": "UBND tỉnh",
     }
-    with translation.override("en"):
-        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the interface ignores the header
+    response = client.post(url, data)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert response.status_code == 400
     assert "does not qualify" in response.content.decode()
     response = client.post(api, payload, content_type="application/json")
