@@ -35,16 +35,14 @@ from binhyen.core.spreadsheets import reading
 from binhyen.core.spreadsheets.cells import CHOICE, CODE, DATE, INT, REF, TEXT, Column, parse_cell
 from binhyen.core.spreadsheets.cells import col as _c
 from binhyen.core.spreadsheets.reading import Layout
+from binhyen.core.spreadsheets.runs import ImportRun, run_import
 from binhyen.core.spreadsheets.tables import (
     ImportRejected,
     ImportResult,
-    KindCounts,
     Progress,
     Row,
     RowError,
     Table,
-    TooMany,
-    run_all_or_nothing,
 )
 from binhyen.core.text import fold
 from binhyen.geo.models import UnitVersion
@@ -150,37 +148,16 @@ def _day(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-class _Run:
+class _Run(ImportRun):
+    kinds = (REGISTRATIONS,)
+    field_columns = FIELD_COLUMNS
+
     def __init__(self, user, progress: Progress | None, max_errors: int):
-        self.user = user
-        self.progress = progress
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
-        self.counts = {REGISTRATIONS: KindCounts()}
-        self.seen: list[str] = []
-        self.table: Table | None = None
+        super().__init__(user, progress, max_errors)
         self.versions: dict[tuple[str, str], list[UnitVersion]] = {}
         self.allowed: dict[int, bool] = {}
         self.orgs: dict[tuple[str, str], list[Organization]] = {}
         self.subjects: dict[tuple, str] = {}  # (subject, year) → where first named
-
-    # ---- errors -------------------------------------------------------------------------
-    def error(self, row: Row, column: str, message: str) -> None:
-        t = self.table
-        self.errors.append(RowError(t.file, t.sheet, row.line, column, str(message)))
-        if len(self.errors) >= self.max_errors:
-            raise TooMany
-
-    def service_errors(self, row: Row, exc: ValidationError, org_column: str) -> None:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.error(row, "", message)
-            return
-        columns = {**FIELD_COLUMNS, "organization": org_column}
-        for name, messages in exc.message_dict.items():
-            column = "" if name == "__all__" else columns.get(name, name)
-            for message in messages:
-                self.error(row, column, message)
 
     # ---- cells --------------------------------------------------------------------------
     def unit(self, row: Row, level: str, on: dt.date):
@@ -351,7 +328,7 @@ class _Run:
                     households_registered=registered,
                 )
         except ValidationError as exc:
-            self.service_errors(row, exc, column)
+            self.service_errors(row, exc, {"organization": column})
         except PermissionDenied as exc:
             self.error(row, column, str(exc) or _("You may not register this subject."))
         else:
@@ -405,9 +382,7 @@ def import_tables(
     row must be in (None: the system). Raises ImportRejected listing the errors; a dry
     run returns the plan and writes nothing."""
     run = _Run(user, progress, max_errors)
-    return run_all_or_nothing(
-        run, tables, dry_run=dry_run, sources=sources, order=KINDS, seen=lambda: run.seen
-    )
+    return run_import(run, tables, dry_run=dry_run, sources=sources, order=KINDS)
 
 
 def import_files(

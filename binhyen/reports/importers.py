@@ -29,16 +29,14 @@ from binhyen.core.spreadsheets import reading
 from binhyen.core.spreadsheets.cells import CODE, DATE, TEXT, CellError, Column, parse_cell
 from binhyen.core.spreadsheets.cells import col as _c
 from binhyen.core.spreadsheets.reading import Layout
+from binhyen.core.spreadsheets.runs import ImportRun, run_import
 from binhyen.core.spreadsheets.tables import (
     FileRejected,
     ImportRejected,
     ImportResult,
-    KindCounts,
     Row,
     RowError,
     Table,
-    TooMany,
-    run_all_or_nothing,
 )
 from binhyen.core.text import fold
 
@@ -252,36 +250,17 @@ column_names = LAYOUT.column_names
 Progress = Callable[[str, int, bool], None]
 
 
-class _Run:
+class _Run(ImportRun):
     """Checks and writes the rows of an import (inside run_all_or_nothing's transaction),
     each through the services in a savepoint; every refusal becomes a RowError."""
 
+    kinds = (KIND,)
+    field_columns = FIELD_COLUMNS
+
     def __init__(self, user, progress: Progress | None, max_errors: int):
-        self.user = user
-        self.progress = progress
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
-        self.counts = {KIND: KindCounts()}
-        self.seen: list[str] = []
-        self.table: Table | None = None
+        super().__init__(user, progress, max_errors)
         self.units: dict[tuple[str, Any], Any] = {}
         self.keys: dict[tuple, str] = {}
-
-    def error(self, row: Row, column: str, message: str) -> None:
-        t = self.table
-        self.errors.append(RowError(t.file, t.sheet, row.line, column, message))
-        if len(self.errors) >= self.max_errors:
-            raise TooMany
-
-    def service_errors(self, row: Row, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.error(row, "", message)
-            return
-        for name, messages in exc.message_dict.items():
-            column = "" if name == "__all__" else FIELD_COLUMNS.get(name, name)
-            for message in messages:
-                self.error(row, column, message)
 
     def unit(self, row: Row):
         """The unit bearing the code on the period's end (geo.queries.unit_by_code)."""
@@ -408,9 +387,7 @@ def import_tables(
     row must be in (None: the system). Raises ImportRejected listing the errors; a dry
     run returns the plan and writes nothing."""
     run = _Run(user, progress, max_errors)
-    return run_all_or_nothing(
-        run, tables, dry_run=dry_run, sources=sources, order=(KIND,), seen=lambda: run.seen
-    )
+    return run_import(run, tables, dry_run=dry_run, sources=sources, order=(KIND,))
 
 
 def import_files(

@@ -26,7 +26,7 @@ from django.db.models.fields import DecimalField
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
-from binhyen.core.spreadsheets.tables import TooMany, run_all_or_nothing
+from binhyen.core.spreadsheets.runs import ImportRun, run_import
 from binhyen.geo.choices import LEVEL_RANK, Level
 from binhyen.geo.models import AdminUnit, UnitVersion
 from binhyen.schemes import queries as scheme_queries
@@ -34,7 +34,6 @@ from binhyen.schemes.models import Group, Scheme
 from binhyen.schemes.services.imports import (
     ImportRejected,
     ImportResult,
-    KindCounts,
     Row,
     RowError,
     Table,
@@ -55,46 +54,18 @@ LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
 MISSING = object()
 
 
-class _Run:
+class _Run(ImportRun):
+    kinds = SLUGS
+    field_columns = FIELD_COLUMNS
+
     def __init__(self, user, progress: Progress | None, max_errors: int):
-        self.user = user
-        self.progress = progress
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
-        self.counts = {slug: KindCounts() for slug in SLUGS}
-        self.seen: list[str] = []
-        self.table: Table | None = None
+        super().__init__(user, progress, max_errors)
         self.versions: dict[str, list[UnitVersion]] = {}
         self.allowed: dict[int, bool] = {}
-        self.defined: dict[tuple[str, str], str] = {}
         self.refs: dict[tuple[str, str], Any] = {}  # (what, ref) → record or None
 
-    # ---- errors -------------------------------------------------------------------------
-    def error(self, row: Row, column: str, message: str) -> None:
-        t = self.table
-        self.errors.append(RowError(t.file, t.sheet, row.line, column, message))
-        if len(self.errors) >= self.max_errors:
-            raise TooMany
-
-    def service_errors(self, row: Row, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.error(row, "", message)
-            return
-        for name, messages in exc.message_dict.items():
-            column = "" if name == "__all__" else FIELD_COLUMNS.get(name, name)
-            for message in messages:
-                self.error(row, column, message)
-
-    def first_seen(self, ref: str, row: Row) -> bool:
-        t = self.table
-        here = RowError(t.file, t.sheet, row.line, "", "").where
-        first = self.defined.setdefault((t.kind, ref), here)
-        if first == here:
-            return True
-        message = _("%(key)s appears twice (first at %(where)s).")
-        self.error(row, "ref", message % {"key": ref, "where": first})
-        return False
+    def first_seen(self, ref: str, row: Row, column: str = "ref") -> bool:
+        return super().first_seen(ref, row, column)
 
     # ---- cells ------------------------------------------------------------------------
     def unit(self, row: Row, column: str, on: dt.date) -> AdminUnit | None:
@@ -409,9 +380,7 @@ def import_tables(
     row must be in (None: the system). Raises ImportRejected listing the errors; a dry
     run returns the plan and writes nothing."""
     run = _Run(user, progress, max_errors)
-    return run_all_or_nothing(
-        run, tables, dry_run=dry_run, sources=sources, order=SLUGS, seen=lambda: run.seen
-    )
+    return run_import(run, tables, dry_run=dry_run, sources=sources, order=SLUGS)
 
 
 __all__ = ["ImportRejected", "ImportResult", "RowError", "import_tables"]

@@ -133,16 +133,10 @@ class _Run(RunBase):
                 unchanged=c.unchanged,
             )
 
-    def service_errors(self, row: Row, exc: ValidationError) -> None:
-        columns = FIELD_COLUMNS[self.table.kind]
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.error(row, "", message)
-            return
-        for name, messages in exc.message_dict.items():
-            column = "" if name == "__all__" else columns.get(name, name)
-            for message in messages:
-                self.error(row, column, message)
+    def service_errors(self, row: Row, exc: ValidationError, columns=None) -> None:
+        """On the columns of this kind's fields (core ImportRun.service_errors)."""
+        columns = {**FIELD_COLUMNS[self.table.kind], **(columns or {})}
+        super().service_errors(row, exc, columns)
 
     # ---- tips -----------------------------------------------------------------------------
     def tips_row(self, row: Row) -> None:

@@ -15,13 +15,14 @@ from django.db.models import ForeignKey, Q
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
+from binhyen.core.spreadsheets.runs import ImportRun
 from binhyen.core.spreadsheets.tables import (  # the reader's tables, errors and counts
     ImportRejected,  # noqa: F401 (re-exported to the import services)
     ImportResult,  # noqa: F401
-    KindCounts,
+    KindCounts,  # noqa: F401 (re-exported)
     Progress,
     Row,
-    RowError,
+    RowError,  # noqa: F401 (re-exported)
     Table,
     TooMany,  # noqa: F401 (raised at the error cap; re-exported)
 )
@@ -89,21 +90,18 @@ def user_ref(ref: str) -> str:
     return "" if INTERNAL_REF.match(ref) else ref
 
 
-class RunBase:
-    """State and helpers shared by the kinds (see RecordRows, StructureRows)."""
+class RunBase(ImportRun):
+    """State and helpers shared by the kinds (see RecordRows, StructureRows), beside
+    those of every import (core.spreadsheets.runs.ImportRun)."""
+
+    kinds = KINDS
 
     def __init__(self, user, progress: Progress | None, max_errors: int):
-        self.user = user
-        self.progress = progress
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
+        super().__init__(user, progress, max_errors)
         self.today = geo_queries.today()
-        self.counts = {kind: KindCounts() for kind in KINDS}
-        self.seen_kinds: list[str] = []
-        self.table: Table | None = None
+        self.seen_kinds = self.seen  # the name this package uses
         self.versions: dict[tuple[str, str], list[UnitVersion]] = {}
         self.allowed: dict[tuple[bool, int], bool] = {}
-        self.defined: dict[tuple[str, str], str] = {}  # (kind, key) → where first given
         self.labels: dict | None = None  # label code → Label, read once
         # key → record or info, FAILED or OUTSIDE; from this file or read from the database
         self.types: dict[str, Any] = {}
@@ -120,27 +118,10 @@ class RunBase:
         """Bulk writes stop at the first error: everything is rolled back anyway."""
         return not self.errors
 
-    def error(self, row: Row, column: str, message: str) -> None:
-        t = self.table
-        self.errors.append(RowError(t.file, t.sheet, row.line, column, message))
-        if len(self.errors) >= self.max_errors:
-            raise TooMany
-
     def reading_errors(self, row: Row) -> bool:
         for column, message in row.errors:
             self.error(row, column, message)
         return bool(row.errors)
-
-    def first_seen(self, key: str, row: Row, column: str) -> bool:
-        """False (with an error) when another row of the kind already has this key."""
-        t = self.table
-        here = RowError(t.file, t.sheet, row.line, "", "").where
-        first = self.defined.setdefault((t.kind, key), here)
-        if first == here:
-            return True
-        message = _("%(key)s appears twice (first at %(where)s).")
-        self.error(row, column, message % {"key": key, "where": first})
-        return False
 
     def date_order(self, row: Row, column: str, start: dt.date, what: str) -> bool:
         end = row.values.get(column)
