@@ -95,3 +95,49 @@ class IssueForm(forms.Form):
         help_text=_("As in the number: 12/BC-CAT gives CAT."),
         error_messages={"invalid": _("Capital letters, digits and hyphens only.")},
     )
+
+
+class SignatureForm(forms.Form):
+    """What the document needs beyond the figures: who signs, how, and who receives it.
+    Blank fields take the defaults of the unit's level (documents.Letterhead)."""
+
+    authority = forms.ChoiceField(
+        label=_("Signing"),
+        required=False,
+        choices=[("", _("in one's own name")), ("TM.", "TM."), ("KT.", "KT."), ("TL.", "TL.")],
+    )
+    on_behalf_of = forms.CharField(
+        label=_("On behalf of"), required=False, max_length=120, help_text=_("e.g. GIÁM ĐỐC")
+    )
+    title = forms.CharField(label=_("Signer's title"), required=False, max_length=120)
+    signer = forms.CharField(label=_("Signer's name"), required=False, max_length=120)
+    recipients = forms.CharField(
+        label=_("Recipients (one per line)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def letterhead(self):
+        """A Letterhead with what was typed, or None (the defaults) when nothing was."""
+        from .documents import Letterhead
+
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        recipients = [line.strip() for line in data["recipients"].splitlines() if line.strip()]
+        values = {
+            "authority": data["authority"],
+            "on_behalf_of": data["on_behalf_of"].strip(),
+            "title": data["title"].strip(),
+            "signer": data["signer"].strip(),
+            "recipients": recipients,
+        }
+        if not any(values.values()):
+            return None
+        return Letterhead(**values)
+
+    def query(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

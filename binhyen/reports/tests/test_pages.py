@@ -224,3 +224,33 @@ def test_boundaries_below_provinces_need_a_unit(client, triangle):
     url = reverse("api-boundaries")
     assert client.get(url, {"level": "commune"}).status_code == 400
     assert client.get(url, {"level": "commune", "within": "99"}).status_code == 200
+
+
+def test_the_document_carries_the_signature_typed_on_the_page(client, triangle):
+    import io
+
+    from docx import Document
+
+    login(client, triangle.parent_officer)
+    page = client.get(review_url(unit="99"))
+    assert "signature_form" in page.context
+    query = review_url(unit="99").split("?")[1]
+    from urllib.parse import urlencode
+
+    signature = "&" + urlencode(
+        {
+            "authority": "KT.",
+            "on_behalf_of": "GIÁM ĐỐC",
+            "title": "PHÓ GIÁM ĐỐC",
+            "signer": "Nguyễn Văn A",
+            "recipients": "Cục V05;\nLưu: VT.",
+        }
+    )
+    response = client.get(reverse("reports:download", args=["docx"]) + "?" + query + signature)
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Nguyễn Văn A" in text
+    assert "KT. GIÁM ĐỐC" in text
+    assert "Cục V05;" in text

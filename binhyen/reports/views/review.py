@@ -19,7 +19,7 @@ from binhyen.schemes.permissions import can_write_unit
 from .. import output
 from ..models import IssuedReport
 from ..review import build_review
-from ..review_form import IssueForm, ReviewForm
+from ..review_form import IssueForm, ReviewForm, SignatureForm
 from ..services.issuing import issue_report
 from .presenting import page_context
 
@@ -51,6 +51,8 @@ def review(request):
             page_context(data, query),
             query=urlencode(query),
             issue_form=IssueForm(),
+            signature_form=SignatureForm(),
+            review_params=query,
             can_issue=_can_issue(request.user, form.cleaned_data["unit_obj"]),
         )
     return render(request, "reports/review.html", context, status=200 if form.is_valid() else 400)
@@ -63,13 +65,15 @@ def _can_issue(user, unit) -> bool:
     return can_write_unit(user, unit)
 
 
-def _file_response(review: dict, fmt: str) -> HttpResponse:
+def _file_response(review: dict, fmt: str, request=None) -> HttpResponse:
+    """The review as a file; the signature block and recipients as typed on the page."""
     from ..documents import DocumentUnavailable
 
     if fmt not in output.FORMATS:
         raise Http404(fmt)
+    letterhead = SignatureForm(request.GET).letterhead() if request is not None else None
     try:
-        data = output.render(review, fmt)
+        data = output.render(review, fmt, letterhead)
     except DocumentUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=output.CONTENT_TYPES[fmt])
@@ -85,7 +89,7 @@ def download(request, fmt: str):
     form = ReviewForm(request.GET, user=request.user)
     if not form.is_valid():
         return redirect(f"{_review_url()}?{urlencode(request.GET)}")
-    return _file_response(_review(request, form), fmt)
+    return _file_response(_review(request, form), fmt, request)
 
 
 def _review_url():
@@ -139,7 +143,7 @@ def issued_detail(request, pk: int):
     return render(
         request,
         "reports/issued_detail.html",
-        {"report": report, **page_context(report.review, None)},
+        {"report": report, "signature_form": SignatureForm(), **page_context(report.review, None)},
     )
 
 
@@ -147,4 +151,4 @@ def issued_detail(request, pk: int):
 @login_required
 def issued_download(request, pk: int, fmt: str):
     report = get_object_or_404(issued_for_user(request.user), pk=pk)
-    return _file_response(report.review, fmt)
+    return _file_response(report.review, fmt, request)
