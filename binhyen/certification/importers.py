@@ -30,12 +30,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhyen.accounts.jurisdiction import restrict
-from binhyen.core import audit
 from binhyen.core.spreadsheets import reading
 from binhyen.core.spreadsheets.cells import CHOICE, CODE, DATE, INT, REF, TEXT, Column, parse_cell
 from binhyen.core.spreadsheets.cells import col as _c
 from binhyen.core.spreadsheets.reading import Layout
-from binhyen.core.spreadsheets.runs import ImportRun, run_import
+from binhyen.core.spreadsheets.runs import ImportRun
 from binhyen.core.spreadsheets.tables import (
     ImportRejected,
     ImportResult,
@@ -54,7 +53,6 @@ from .models import Certification
 
 REGISTRATIONS = "registrations"
 KINDS = (REGISTRATIONS,)
-MAX_ERRORS = 200
 PROGRESS_EVERY = 1000
 INTERNAL_REF = re.compile(r"^#(\d{1,18})$")  # "#<id>": a record without a ref
 
@@ -359,30 +357,11 @@ class _Run(ImportRun):
 
     # ---- audit --------------------------------------------------------------------------
     def record(self, sources: str) -> None:
-        c = self.counts[REGISTRATIONS]
-        audit.record_bulk(
-            Certification,
-            _("Imported registrations from %(file)s") % {"file": sources},
-            created=c.created,
-            updated=c.updated,
-            unchanged=c.unchanged,
-        )
+        summary = _("Imported registrations from %(file)s") % {"file": sources}
+        self.record_counts(REGISTRATIONS, Certification, summary)
 
 
-def import_tables(
-    tables: Iterable[Table],
-    *,
-    user=None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    max_errors: int = MAX_ERRORS,
-    sources: str = "",
-) -> ImportResult:
-    """Import the tables as one all-or-nothing change. `user`: whose jurisdiction every
-    row must be in (None: the system). Raises ImportRejected listing the errors; a dry
-    run returns the plan and writes nothing."""
-    run = _Run(user, progress, max_errors)
-    return run_import(run, tables, dry_run=dry_run, sources=sources, order=KINDS)
+import_tables = _Run.import_tables
 
 
 def import_files(

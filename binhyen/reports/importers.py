@@ -24,12 +24,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binhyen.core import audit
 from binhyen.core.spreadsheets import reading
 from binhyen.core.spreadsheets.cells import CODE, DATE, TEXT, CellError, Column, parse_cell
 from binhyen.core.spreadsheets.cells import col as _c
 from binhyen.core.spreadsheets.reading import Layout
-from binhyen.core.spreadsheets.runs import ImportRun, run_import
+from binhyen.core.spreadsheets.runs import ImportRun
 from binhyen.core.spreadsheets.tables import (
     FileRejected,
     ImportRejected,
@@ -47,7 +46,6 @@ KIND = "figures"
 VALUE = "figure"  # the value column's own cell type (Vietnamese numbers, a qualifier)
 QUALIFIER = "qualifier"
 INDICATOR = "indicator"
-MAX_ERRORS = 200
 PROGRESS_EVERY = 1000
 
 COLUMNS: dict[str, list[Column]] = {
@@ -364,30 +362,12 @@ class _Run(ImportRun):
     def record(self, sources: str) -> None:
         from .models import ReportedFigure
 
-        c = self.counts[KIND]
-        audit.record_bulk(
-            ReportedFigure,
-            _("Imported reported figures from %(file)s") % {"file": sources},
-            created=c.created,
-            updated=c.updated,
-            unchanged=c.unchanged,
+        self.record_counts(
+            KIND, ReportedFigure, _("Imported reported figures from %(file)s") % {"file": sources}
         )
 
 
-def import_tables(
-    tables: Iterable[Table],
-    *,
-    user=None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    max_errors: int = MAX_ERRORS,
-    sources: str = "",
-) -> ImportResult:
-    """Import the tables as one all-or-nothing change. `user`: whose jurisdiction every
-    row must be in (None: the system). Raises ImportRejected listing the errors; a dry
-    run returns the plan and writes nothing."""
-    run = _Run(user, progress, max_errors)
-    return run_import(run, tables, dry_run=dry_run, sources=sources, order=(KIND,))
+import_tables = _Run.import_tables
 
 
 def import_files(

@@ -6,14 +6,10 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-FORMATS = ("json", "html", "xlsx", "docx", "pdf")
-CONTENT_TYPES = {
-    "json": "application/json",
-    "html": "text/html; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+from . import documents
+
+FORMATS = ("json", *documents.FORMATS)
+CONTENT_TYPES = {"json": "application/json", **documents.CONTENT_TYPES}
 
 
 def to_json(review: dict) -> bytes:
@@ -23,9 +19,7 @@ def to_json(review: dict) -> bytes:
 def render(review: dict, fmt: str, letterhead=None) -> bytes:
     if fmt == "json":
         return to_json(review)
-    from .documents import render as render_document
-
-    return render_document(review, fmt, letterhead)
+    return documents.render(review, fmt, letterhead)
 
 
 def filename(review: dict, fmt: str) -> str:

@@ -314,12 +314,7 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
 def _monthly(code: str, scope, start, end) -> dict[str, int]:
     """Records only: reported figures have no months."""
     if code.startswith("tips."):
-        first, last = tq._day_bounds(start, end)
-        qs = scope.apply(
-            tq.Tip.objects.filter(received_at__gte=first, received_at__lt=last), "unit"
-        )
-        if code == "tips.actionable":
-            qs = qs.filter(assessment=tq.Assessment.ACTIONABLE)
+        qs = tq.tips_received_records(scope, start, end, actionable=code == "tips.actionable")
         field_name = "received_at"
     elif code == "cases.solved":
         qs, _f = tq.case_figure_records("solved", scope, start, end)

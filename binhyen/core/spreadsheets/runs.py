@@ -8,11 +8,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from binhyen.core import audit
+
 from .tables import KindCounts, Progress, Row, RowError, Table, TooMany, run_all_or_nothing
+
+MAX_ERRORS = 200
 
 
 class ImportRun:
-    kinds: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # in their import order
     # service field → file column, for refusals the services key by field
     field_columns: dict[str, str] = {}
 
@@ -43,6 +47,30 @@ class ImportRun:
             column = "" if name == "__all__" else columns.get(name, name)
             for message in messages:
                 self.error(row, column, message)
+
+    def record_counts(self, kind: str, model, summary: str) -> None:
+        """One audit entry for the kind's rows (a bulk import is not audited row by row)."""
+        c = self.counts[kind]
+        audit.record_bulk(
+            model, summary, created=c.created, updated=c.updated, unchanged=c.unchanged
+        )
+
+    @classmethod
+    def import_tables(
+        cls,
+        tables,
+        *,
+        user=None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        max_errors: int = MAX_ERRORS,
+        sources: str = "",
+    ):
+        """Import the tables as one all-or-nothing change. `user`: whose jurisdiction
+        every row must be in (None: the system). Raises ImportRejected listing the
+        errors; a dry run returns the plan and writes nothing."""
+        run = cls(user, progress, max_errors)
+        return run_import(run, tables, dry_run=dry_run, sources=sources, order=cls.kinds)
 
     def first_seen(self, key: str, row: Row, column: str) -> bool:
         """False (with an error) when another row of the kind already has this key."""

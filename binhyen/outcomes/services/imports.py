@@ -5,7 +5,7 @@ All-or-nothing: the whole import runs in one transaction, rolled back if any row
 refused (or for a dry run), so a dry run's plan is exactly what a real run does. Every
 row goes through the services (their rules, their audit entries) in a savepoint; every
 refusal is a RowError (file, sheet, line, column, translatable message), and the run goes
-on to report many errors at once, up to MAX_ERRORS.
+on to report many errors at once, up to core.spreadsheets.runs.MAX_ERRORS.
 
 A row with a `ref` (a stable key chosen by the user, or "#<id>" as exports write for a
 record without one) updates that record, so importing the same file twice changes
@@ -25,8 +25,7 @@ from django.db import transaction
 from django.db.models.fields import DecimalField
 from django.utils.translation import gettext as _
 
-from binhyen.core import audit
-from binhyen.core.spreadsheets.runs import ImportRun, run_import
+from binhyen.core.spreadsheets.runs import ImportRun
 from binhyen.geo.choices import LEVEL_RANK, Level
 from binhyen.geo.models import AdminUnit, UnitVersion
 from binhyen.schemes import queries as scheme_queries
@@ -47,7 +46,6 @@ from ..registers import LEDGERS, MANAGED, MODELS, SLUGS, Register
 from .ledgers import save_record
 from .managed import Identity, find_person, take_in, update_period
 
-MAX_ERRORS = 200
 PROGRESS_EVERY = 1000
 Progress = Callable[[str, int, bool], None]  # (register, rows read so far, finished)
 LEVELS = (Level.COMMUNE, Level.RESIDENTIAL_AREA)
@@ -357,30 +355,11 @@ class _Run(ImportRun):
     # ---- audit ------------------------------------------------------------------------
     def record(self, sources: str) -> None:
         for slug in self.seen:
-            c = self.counts[slug]
-            audit.record_bulk(
-                MODELS[slug],
-                _("Imported %(kind)s from %(file)s") % {"kind": slug, "file": sources},
-                created=c.created,
-                updated=c.updated,
-                unchanged=c.unchanged,
-            )
+            summary = _("Imported %(kind)s from %(file)s") % {"kind": slug, "file": sources}
+            self.record_counts(slug, MODELS[slug], summary)
 
 
-def import_tables(
-    tables: Iterable[Table],
-    *,
-    user=None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    max_errors: int = MAX_ERRORS,
-    sources: str = "",
-) -> ImportResult:
-    """Import the tables as one all-or-nothing change. `user`: whose jurisdiction every
-    row must be in (None: the system). Raises ImportRejected listing the errors; a dry
-    run returns the plan and writes nothing."""
-    run = _Run(user, progress, max_errors)
-    return run_import(run, tables, dry_run=dry_run, sources=sources, order=SLUGS)
+import_tables = _Run.import_tables
 
 
 __all__ = ["ImportRejected", "ImportResult", "RowError", "import_tables"]

@@ -8,7 +8,6 @@ import base64
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from . import charts
 from .content import Document
 
 
@@ -19,7 +18,10 @@ class DocumentUnavailable(RuntimeError):
 PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2"
 
 
-def _chart_uri(review: dict, name: str) -> str:
+def chart_uri(review: dict, name: str) -> str:
+    """A chart of the review as an SVG data URI ("" without data): pages and PDF."""
+    from . import charts  # matplotlib loads on the first chart, not at start-up
+
     fig = charts.CHARTS[name](review)
     if fig is None:
         return ""
@@ -30,7 +32,7 @@ def html(review: dict, doc: Document) -> str:
     for part in doc.parts:
         for block in part.blocks:
             if block.kind == "chart":
-                block.uri = _chart_uri(review, block.name)
+                block.uri = chart_uri(review, block.name)
     return render_to_string("reports/document/review.html", {"doc": doc})
 
 

@@ -3,11 +3,12 @@ drill-down links, charts as images, the map's configuration."""
 
 from __future__ import annotations
 
-import base64
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+
+from ..documents.page import chart_uri
 
 MAP_INDICATORS = ("schemes.active", "structure.groups", "tips.received", "tips.actionable")
 
@@ -31,15 +32,6 @@ def _drill(query: dict | None, code: str) -> str:
 
 def _figures(review: dict) -> dict[str, dict]:
     return {f["indicator"]: f for s in review["sections"] for f in s["figures"]}
-
-
-def _chart(review: dict, name: str) -> str:
-    from ..documents import charts
-
-    fig = getattr(charts, f"{name}_chart")(review)
-    if fig is None:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(charts.svg(fig)).decode()
 
 
 def _unit_values(figure: dict) -> dict[str, object]:
@@ -107,8 +99,8 @@ def page_context(review: dict, query: dict | None) -> dict:
         "review": review,
         "headline": headline,
         "sections": sections,
-        "trends_chart": _chart(review, "trends"),
-        "replication_chart": _chart(review, "replication"),
+        "trends_chart": chart_uri(review, "trends"),
+        "replication_chart": chart_uri(review, "replication"),
         "map_config": map_config(review, query),
         "points_url": points_url,
         "used_sources": [s for s in review["sources"] if s["used"]],

@@ -17,13 +17,8 @@ so importing the same file twice changes nothing. Each kind imported writes one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from binhyen.core.spreadsheets.tables import run_all_or_nothing
-
 from .base import (
     KINDS,
-    MAX_ERRORS,
     ImportRejected,
     ImportResult,
     KindCounts,
@@ -41,22 +36,7 @@ class _Run(RecordRows, StructureRows, RunBase):
     pass
 
 
-def import_tables(
-    tables: Iterable[Table],
-    *,
-    user=None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    max_errors: int = MAX_ERRORS,
-    sources: str = "",
-) -> ImportResult:
-    """Import the tables as one all-or-nothing change (see the module doc). `user` is the
-    importing user, whose jurisdiction every row must be in (None: the system, no limit).
-    Raises ImportRejected listing the errors; a dry run returns the plan, writes nothing."""
-    run = _Run(user, progress, max_errors)
-    return run_all_or_nothing(
-        run, tables, dry_run=dry_run, sources=sources, order=KINDS, seen=lambda: run.seen_kinds
-    )
+import_tables = _Run.import_tables  # core.spreadsheets.runs.ImportRun.import_tables
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from django.db.models import ForeignKey, Q
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
-from binhyen.core.spreadsheets.runs import ImportRun
+from binhyen.core.spreadsheets.runs import MAX_ERRORS, ImportRun  # noqa: F401 (MAX_ERRORS re-exported)
 from binhyen.core.spreadsheets.tables import (  # the reader's tables, errors and counts
     ImportRejected,  # noqa: F401 (re-exported to the import services)
     ImportResult,  # noqa: F401
@@ -41,7 +41,7 @@ MODELS = {
     "households": Household,
     "members": GroupMember,
 }
-MAX_ERRORS = 200
+
 BATCH = 1000
 PROGRESS_EVERY = 1000
 INTERNAL_REF = re.compile(r"^#(\d{1,18})$")
