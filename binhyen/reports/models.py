@@ -117,3 +117,28 @@ class IssuedReport(models.Model):
 
     def __str__(self):
         return f"{self.number}/BC-{self.issuer_code} ({self.year})"
+
+
+class Tally(models.Model):
+    """How many records of a source (tips received, cases solved…) a leaf unit has in a
+    month, by up to two choice values. Kept by database triggers on the records' tables
+    whatever writes them (forms, imports, bulk loads), so it is never stale; reviews of
+    whole months read it instead of the records (ADR 0012). Never written by the app."""
+
+    source = models.CharField(max_length=40)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month")
+    a = models.CharField(max_length=40, default="", blank=True)
+    b = models.CharField(max_length=40, default="", blank=True)
+    records = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "unit", "month", "a", "b"], name="reports_tally_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "month"], name="reports_tally_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.unit_id} {self.month:%Y-%m} {self.a} {self.b}: {self.records}"

@@ -30,6 +30,7 @@ from binhyen.schemes.models import (
 )
 from binhyen.tips import queries as tq
 
+from . import tallies
 from .indicators import CATALOGUE, STOCK
 
 DRUG_FREE_TYPE = "khong-ma-tuy"
@@ -64,17 +65,20 @@ def count(code: str, scope: sq.Scope, start: dt.date, end: dt.date, by: str | No
 # ---- unit rows -------------------------------------------------------------------------
 
 
-def unit_parts(qs: QuerySet, unit_field: str, level: str | None, distinct: str = "pk"):
-    """Distinct `distinct` of `qs` (already scoped) per sub-unit at `level`, read through
-    the scope's own Placement join; the unit's own records apart ("self") from those
-    that cannot be placed at that level (None, unallocated)."""
+def unit_parts(
+    qs: QuerySet, unit_field: str, level: str | None, distinct: str = "pk", measure=None
+):
+    """Distinct `distinct` of `qs` (already scoped) per sub-unit at `level` (or the
+    aggregate `measure`), read through the scope's own Placement join; the unit's own
+    records apart ("self") from those that cannot be placed at that level (None,
+    unallocated)."""
     if level is None:
         return []
     key = f"{unit_field}__placements__{level}"
     grouped = (
         qs.order_by()
         .values_list(key, f"{unit_field}__level")
-        .annotate(n=Count(distinct, distinct=True))
+        .annotate(n=measure or Count(distinct, distinct=True))
     )
     coarser = {lv for lv in Level.values if LEVEL_RANK[lv] < LEVEL_RANK[level]}
     totals: dict[object, int] = {}
@@ -120,17 +124,15 @@ AREA_KIND = "area_kind"
 AREA_FLAGS = ("ethnic_minority_area", "religious_area", "border_area")
 
 
-def _area_kinds(qs: QuerySet, unit_field: str, distinct: str) -> Counted:
+def _area_kinds(qs: QuerySet, unit_field: str, distinct: str, measure=None) -> Counted:
     """Records in communes flagged as ethnic-minority, religious or border areas (under
     the scope's structure): one aggregate; a commune may carry several flags, so the
-    rows overlap."""
+    rows overlap. `measure(filter)` replaces the distinct count (tallies sum cells)."""
     flag_of = f"{unit_field}__placements__commune__"
+    measure = measure or (lambda **kw: Count(distinct, distinct=True, **kw))
     counts = qs.order_by().aggregate(
-        n=Count(distinct, distinct=True),
-        **{
-            flag: Count(distinct, distinct=True, filter=Q(**{flag_of + flag: True}))
-            for flag in AREA_FLAGS
-        },
+        n=measure(),
+        **{flag: measure(filter=Q(**{flag_of + flag: True})) for flag in AREA_FLAGS},
     )
     labels = {f: capfirst(AdminUnit._meta.get_field(f).verbose_name) for f in AREA_FLAGS}
     return Counted(counts["n"], [Part(f, str(labels[f]), counts[f]) for f in AREA_FLAGS])
@@ -216,6 +218,9 @@ def _in_force(model, start: str, end: str, unit_field: str, distinct: str = "pk"
 
 def _tips(actionable: bool):
     def counter(scope, start, end, by):
+        code = "tips.actionable" if actionable else "tips.received"
+        if (tallied := tallies.counted(code, scope, start, end, by)) is not None:
+            return tallied
         if by == AREA_KIND:
             qs = tq.tips_received_records(scope, start, end, actionable)
             return _distinct(qs, "unit", "pk", scope, by)
@@ -239,7 +244,11 @@ def _with_codes(parts: list[Part]) -> list[Part]:
 
 
 def _case_figure(name: str):
+    code = {"solved": "cases.solved", "arrested": "cases.suspects_arrested"}.get(name)
+
     def counter(scope, start, end, by):
+        if code and (tallied := tallies.counted(code, scope, start, end, by)) is not None:
+            return tallied
         qs, unit_field = tq.case_figure_records(name, scope, start, end)
         return _distinct(qs, unit_field, "pk", scope, by)
 

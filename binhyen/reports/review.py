@@ -20,7 +20,7 @@ from binhyen.schemes.models import Scheme
 from binhyen.tips import queries as tq
 
 from . import formatting as fmt
-from . import validation
+from . import tallies, validation
 from .choices import Qualifier, ReviewKind
 from .combine import Combined, ReportedBook, combine
 from .indicators import CATALOGUE, SECTIONS, STOCK, in_section
@@ -313,6 +313,8 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
 
 def _monthly(code: str, scope, start, end) -> dict[str, int]:
     """Records only: reported figures have no months."""
+    if (tallied := tallies.monthly(code, scope, start, end)) is not None:
+        return tallied
     if code.startswith("tips."):
         qs = tq.tips_received_records(scope, start, end, actionable=code == "tips.actionable")
         field_name = "received_at"

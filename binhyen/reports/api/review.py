@@ -2,12 +2,14 @@
 document with `document=xlsx|docx|pdf|html`."""
 
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from binhyen.core.db_router import reads_from_replica
 from binhyen.schemes.api.views.base import RegistryView
 
 from .. import output
@@ -38,6 +40,7 @@ class ReviewView(RegistryView, APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         q = request.query_params
         form = ReviewForm(

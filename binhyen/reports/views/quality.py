@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.db_router import reads_from_replica
 
 from .. import quality as checks
 from ..review import build_review
@@ -13,6 +14,7 @@ from ..review_form import ReviewForm
 
 @scoping(JURISDICTION)
 @login_required
+@reads_from_replica
 def quality(request):
     form = ReviewForm(request.GET or {}, user=request.user)
     broken, compared = checks.checks(request.user)

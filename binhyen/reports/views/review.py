@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.jurisdiction import jurisdiction_of, restrict
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.db_router import reads_from_replica
 from binhyen.schemes.permissions import can_write_unit
 
 from .. import output
@@ -38,6 +39,7 @@ def _review(request, form):
 
 @scoping(JURISDICTION)
 @login_required
+@reads_from_replica
 def review(request):
     form = ReviewForm(request.GET or None, user=request.user)
     context = {"form": form}
@@ -85,6 +87,7 @@ def _file_response(review: dict, fmt: str, request=None) -> HttpResponse:
 
 @scoping(JURISDICTION)
 @login_required
+@reads_from_replica
 def download(request, fmt: str):
     form = ReviewForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -149,6 +152,7 @@ def issued_detail(request, pk: int):
 
 @scoping(JURISDICTION)
 @login_required
+@reads_from_replica
 def issued_download(request, pk: int, fmt: str):
     report = get_object_or_404(issued_for_user(request.user), pk=pk)
     return _file_response(report.review, fmt, request)

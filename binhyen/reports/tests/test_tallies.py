@@ -1,0 +1,178 @@
+"""The tally (ADR 0012): kept by triggers whatever writes the records, equal to a count
+from scratch, and giving the same figures as the records for whole months."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from binhyen.reports import records, tallies, tally_sql
+from binhyen.reports.models import Tally
+from binhyen.schemes.queries import Scope
+from binhyen.tips import services as tip_services
+from binhyen.tips.models import Case, Suspect, Tip
+from binhyen.tips.services.cases import add_suspect, record_arrest, save_case
+
+pytestmark = pytest.mark.django_db
+
+
+def tip(unit, day, channel="phone", category="drugs", hour=9):
+    return tip_services.record_tip(
+        received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(hour))),
+        unit=unit,
+        informant=None,
+        channel=channel,
+        category=category,
+        description="Tin báo kiểm thử",
+    )
+
+
+def case(unit, opened, solved_on=None, category="drugs"):
+    return save_case(
+        None,
+        number=f"{Case.objects.count() + 1}/TEST",
+        category=category,
+        unit=unit,
+        opened_on=opened,
+        closed_on=solved_on,
+        solved=solved_on is not None,
+    )
+
+
+def cells() -> dict:
+    return {
+        (t.source, t.unit_id, t.month, t.a, t.b): t.records
+        for t in Tally.objects.exclude(records=0)
+    }
+
+
+def rebuilt() -> dict:
+    with connection.cursor() as cursor:
+        for statement in tally_sql.rebuild_statements(connection.vendor):
+            cursor.execute(statement)
+    return cells()
+
+
+def writes(province):
+    """Every kind of write the triggers must follow."""
+    area, commune, other = province.areas[0], province.communes[0], province.communes[1]
+    tips = [
+        tip(area, dt.date(2024, 1, 31), hour=23),  # 23:00 local is still January
+        tip(area, dt.date(2024, 2, 1), hour=6),  # 06:00 local is the day before in UTC
+        tip(commune, dt.date(2024, 2, 10), channel="hotline", category="theft"),
+        tip(other, dt.date(2024, 3, 5)),
+    ]
+    Tip.objects.filter(pk=tips[0].pk).update(status="actionable", assessment="actionable")
+    Tip.objects.filter(pk=tips[2].pk).update(
+        status="actionable", assessment="actionable", category="fraud"
+    )
+    Tip.objects.filter(pk=tips[1].pk).update(unit=other)
+    Tip.objects.filter(pk=tips[3].pk).update(
+        received_at=timezone.make_aware(dt.datetime(2024, 5, 2, 10))
+    )
+    tip(area, dt.date(2024, 4, 4)).delete()
+    solved = case(commune, dt.date(2024, 1, 2), dt.date(2024, 2, 20))
+    open_case = case(other, dt.date(2024, 1, 2))
+    first = add_suspect(solved, full_name="Nguyễn Văn A", arrested_on=dt.date(2024, 1, 5))
+    add_suspect(solved, full_name="Trần Văn B", arrested_on=dt.date(2024, 3, 1))
+    later = add_suspect(open_case, full_name="Lê Văn C")
+    record_arrest(later, dt.date(2024, 2, 2))
+    save_case(solved, unit=other)  # the case moves, its arrests with it
+    save_case(open_case, closed_on=dt.date(2024, 3, 3), solved=True)
+    first.delete()
+    return tips
+
+
+def parts(counted) -> dict:
+    return {str(p.key): (p.label, p.value) for p in counted.parts if p.value}
+
+
+def test_triggers_keep_the_tally_equal_to_a_count_from_scratch(nghe_an):
+    writes(nghe_an)
+    kept = cells()
+    assert sum(n for k, n in kept.items() if k[0] == "tips.received") == Tip.objects.count()
+    assert sum(n for k, n in kept.items() if k[0] == "cases.suspects_arrested") == (
+        Suspect.objects.filter(arrested_on__isnull=False).count()
+    )
+    assert kept == rebuilt()
+
+
+def test_local_months_not_utc_months(nghe_an):
+    tip(nghe_an.areas[0], dt.date(2024, 1, 31), hour=23)
+    tip(nghe_an.areas[0], dt.date(2024, 2, 1), hour=6)
+    months = sorted(c[2] for c in cells() if c[0] == "tips.received")
+    assert months == [dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
+
+
+@pytest.mark.parametrize(
+    "code", ["tips.received", "tips.actionable", "cases.solved", "cases.suspects_arrested"]
+)
+def test_whole_months_give_the_records_figures(nghe_an, monkeypatch, code):
+    writes(nghe_an)
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    breakdowns = [None, "unit", records.AREA_KIND, *tallies.CHOICES.get(code, {})]
+    nghe_an.communes[1].ethnic_minority_area = True
+    nghe_an.communes[1].save()
+    seen = 0
+    for unit in (None, nghe_an.province, nghe_an.communes[0]):
+        scope = Scope(unit, end)
+        for by in breakdowns:
+            with translation.override("en"), CaptureQueriesContext(connection) as ctx:
+                tallied = records.count(code, scope, start, end, by)
+            assert any("reports_tally" in q["sql"] for q in ctx.captured_queries)
+            with monkeypatch.context() as m, translation.override("en"):
+                m.setattr(tallies, "covers", lambda s, e: False)
+                counted = records.count(code, Scope(unit, end), start, end, by)
+            assert tallied.value == counted.value, (unit, by)
+            assert parts(tallied) == parts(counted), (unit, by)
+            seen += len(parts(tallied))
+    assert seen
+
+
+def test_other_periods_are_counted_from_the_records(nghe_an):
+    tip(nghe_an.areas[0], dt.date(2024, 1, 15))
+    scope = Scope(nghe_an.province, dt.date(2024, 1, 31))
+    assert (
+        tallies.counted("tips.received", scope, dt.date(2024, 1, 2), dt.date(2024, 1, 31), None)
+        is None
+    )
+    assert (
+        tallies.counted("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 1, 30), None)
+        is None
+    )
+    whole = tallies.counted("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 1, 31), None)
+    assert whole.value == 1
+    assert (
+        records.count("tips.received", scope, dt.date(2024, 1, 2), dt.date(2024, 1, 31)).value == 1
+    )
+
+
+def test_monthly_trend_from_the_tally(nghe_an):
+    writes(nghe_an)
+    scope = Scope(nghe_an.province, dt.date(2024, 12, 31))
+    trend = tallies.monthly("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert trend == {"2024-01": 1, "2024-02": 2, "2024-05": 1}
+
+
+def test_a_tip_saved_is_in_the_next_whole_month_review(nghe_an):
+    scope = Scope(nghe_an.province, dt.date(2024, 12, 31))
+    period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    before = records.count("tips.received", scope, *period).value
+    tip(nghe_an.communes[0], dt.date(2024, 7, 7))
+    assert records.count("tips.received", Scope(nghe_an.province, period[1]), *period).value == (
+        before + 1
+    )
+
+
+def test_rebuild_command_repairs_a_damaged_tally(nghe_an):
+    from django.core.management import call_command
+
+    writes(nghe_an)
+    kept = cells()
+    Tally.objects.update(records=99)
+    call_command("rebuild_tallies", stdout=open("/dev/null", "w"))
+    assert cells() == kept
