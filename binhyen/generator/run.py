@@ -66,7 +66,7 @@ def _fast_sqlite() -> None:
     SQLite the generator does not wait for the disk after each transaction."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = OFF")
 
