@@ -1,19 +1,24 @@
 """Benchmark: importing households (with their group memberships) through the app's
-importer, against PostgreSQL COPY of the same rows into an equivalent plain table.
+importer, against PostgreSQL COPY of the same rows.
 
     .venv/bin/python bench/import_groups.py                     # 2,000 groups × 25 households
-    .venv/bin/python bench/import_groups.py --households 500    # the small CI run
+    .venv/bin/python bench/import_groups.py --households 200    # the small run (test_bench_import)
 
 It (re)creates the database of DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/binhyen_bench), migrates it, loads the demo
-geography, writes a groups file and a households file (CSV) in a temporary directory,
+geography, writes a groups file and households files (CSV) in a temporary directory,
 imports the groups, then times in one run:
-- the import of the households file (`import_files`, as `binhyen import_schemes` does),
+- (c) floor: `COPY` of the same rows, ids already resolved, into the real tables
+  (schemes_household, schemes_grouphousehold with their indexes, constraints and foreign
+  keys), in a transaction rolled back afterwards (then VACUUM);
+- (a) import: `import_files` of the households file, as `binhyen import_schemes` runs it,
   in a fresh child process whose peak RSS (resource.getrusage) is the import's;
-- `COPY ... FROM STDIN (FORMAT csv)` of the same file into a plain table of the same
-  columns (psycopg).
-It prints rows per second of each, their ratio and the import's peak RSS, then drops the
-database (unless --keep).
+- (b) COPY: `COPY ... FROM STDIN (FORMAT csv)` of the same file into a plain table of the
+  same columns (psycopg);
+- memory: the import of a file 4 times larger (other refs, same groups) in another child,
+  to show whether peak RSS grows with the file.
+It prints rows per second of each, the ratios import ÷ COPY and import ÷ floor, and the
+peak RSS at both sizes, then drops the database (unless --keep).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -90,41 +96,54 @@ def prepare_child(households: int, directory: Path) -> None:
     with audit_context(source="bench"):
         load_demo()
     groups_path, _households_path = write_files(directory, households)
+    write_households(directory / "households-4x.csv", 4 * households, households, "M", seed=2)
     started = time.perf_counter()
     groups = import_files([groups_path]).counts["groups"].created
     print(json.dumps([groups, time.perf_counter() - started]))
 
 
-def write_files(directory: Path, households: int, seed: int = 1) -> tuple[Path, Path]:
-    """Groups spread over the demo's residential areas, 25 households each."""
+def areas() -> list[str]:
     from binhyen.geo.choices import Level
     from binhyen.geo.models import AdminUnit
 
-    rng = random.Random(seed)
-    areas = list(
+    return list(
         AdminUnit.objects.filter(level=Level.RESIDENTIAL_AREA, valid_to=None)
         .order_by("code")
         .values_list("code", flat=True)
     )
+
+
+def write_files(directory: Path, households: int, seed: int = 1) -> tuple[Path, Path]:
+    """Groups spread over the demo's residential areas, 25 households each."""
+    codes = areas()
     n_groups = max(1, households // PER_GROUP)
     groups_path, households_path = directory / "groups.csv", directory / "households.csv"
     with groups_path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["ref", "residential_area_code", "name", "kind", "established_on"])
         for g in range(n_groups):
-            out.writerow([f"T{g:06d}", areas[g % len(areas)], f"Tổ liên gia số {g + 1}",
+            out.writerow([f"T{g:06d}", codes[g % len(codes)], f"Tổ liên gia số {g + 1}",
                           "inter_household", "2022-01-01"])  # fmt: skip
-    with households_path.open("w", newline="", encoding="utf-8") as fh:
+    write_households(households_path, households, households, "H", seed)
+    return groups_path, households_path
+
+
+def write_households(path: Path, rows: int, base: int, prefix: str, seed: int) -> None:
+    """`rows` households over the groups made for `base` households (one membership each)."""
+    codes = areas()
+    rng = random.Random(seed)
+    n_groups = max(1, base // PER_GROUP)
+    per_group = max(1, rows // n_groups)
+    with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["ref", "residential_area_code", "head_name", "address", "people",
                       "group_ref", "joined_on", "left_on"])  # fmt: skip
-        for h in range(households):
-            g = min(h // PER_GROUP, n_groups - 1)
+        for h in range(rows):
+            g = min(h // per_group, n_groups - 1)
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             joined = dt.date(2022, 1, 15) + dt.timedelta(days=rng.randrange(900))
-            out.writerow([f"H{h:07d}", areas[g % len(areas)], name, f"Số {h % 200 + 1}",
+            out.writerow([f"{prefix}{h:07d}", codes[g % len(codes)], name, f"Số {h % 200 + 1}",
                           rng.randint(1, 9), f"T{g:06d}", joined.isoformat(), ""])  # fmt: skip
-    return groups_path, households_path
 
 
 def import_child(path: Path) -> None:
@@ -173,6 +192,52 @@ def copy_rows(url: str, path: Path) -> tuple[float, int]:
     return seconds, rows
 
 
+def floor_rows(url: str, path: Path) -> tuple[float, int]:
+    """(c): COPY of the file's rows, ids resolved beforehand (not timed), into the real
+    tables; rolled back, then VACUUM so that the import finds the tables as they were."""
+    import psycopg
+
+    sys.path.insert(0, str(ROOT))
+    from binhyen.core.text import fold
+
+    with psycopg.connect(url) as conn:
+        sql = "SELECT code, id FROM geo_adminunit WHERE level = %s AND valid_to IS NULL"
+        areas = dict(conn.execute(sql, ["residential_area"]).fetchall())
+        groups = dict(conn.execute("SELECT ref, id FROM schemes_group").fetchall())
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM schemes_household").fetchone()[0]
+        households, memberships = [], []
+        with path.open(encoding="utf-8", newline="") as fh:
+            for i, (ref, code, head, address, people, group, joined, left) in enumerate(
+                itertools.islice(csv.reader(fh), 1, None)
+            ):
+                hid = first + i
+                search = fold(f"{head} {address}")[:400]
+                households.append((hid, ref, areas[code], head, address, int(people), search))
+                memberships.append((groups[group], hid, joined, left or None))
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            sql = (
+                "COPY schemes_household (id, ref, residential_area_id, head_name, address, "
+                "people, search_name) FROM STDIN"
+            )
+            with cur.copy(sql) as copy:
+                for row in households:
+                    copy.write_row(row)
+            sql = (
+                "COPY schemes_grouphousehold (group_id, household_id, joined_on, left_on) "
+                "FROM STDIN"
+            )
+            with cur.copy(sql) as copy:
+                for row in memberships:
+                    copy.write_row(row)
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign keys checked here
+        seconds = time.perf_counter() - started
+        conn.rollback()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE schemes_household, schemes_grouphousehold")
+    return seconds, len(households)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=2_000 * PER_GROUP)
@@ -194,18 +259,28 @@ def main() -> None:
                 url, "--prepare", tmp, "--households", str(args.households)
             )
             households_path = Path(tmp) / "households.csv"
+            floor_seconds, floored = floor_rows(url, households_path)
             seconds, baseline, peak, rows = child(url, "--import-file", str(households_path))
             copy_seconds, copied = copy_rows(url, households_path)
-        assert rows == copied == args.households, (rows, copied)
+            big = child(url, "--import-file", str(Path(tmp) / "households-4x.csv"))
+        assert rows == copied == floored == args.households, (rows, copied, floored)
+        assert big[3] == 4 * args.households, big
         print(f"groups: {groups} imported in {groups_seconds:.2f} s")
         print(f"households: {rows} rows ({rows // max(groups, 1)} per group)")
-        print(f"  import_schemes : {seconds:8.2f} s  {rows / seconds:10,.0f} rows/s")
-        print(f"  COPY           : {copy_seconds:8.2f} s  {copied / copy_seconds:10,.0f} rows/s")
-        print(f"  ratio          : import takes {seconds / copy_seconds:.1f}× the time of COPY")
+        for label, took, n in (
+            ("(a) import_schemes   ", seconds, rows),
+            ("(b) COPY, plain table", copy_seconds, copied),
+            ("(c) COPY, real tables", floor_seconds, floored),
+        ):
+            print(f"  {label}   : {took:8.3f} s  {n / took:10,.0f} rows/s")
+        print(f"  ratio (a) ÷ (b)         : {seconds / copy_seconds:.1f}×")
+        print(f"  ratio (a) ÷ (c)         : {seconds / floor_seconds:.1f}×")
         print(
-            f"  import peak RSS: {peak / 1024:.0f} MiB "
-            f"(the process held {baseline / 1024:.0f} MiB before the import began)"
+            f"  import peak RSS: {peak / 1024:.0f} MiB at {rows} rows, "
+            f"{big[2] / 1024:.0f} MiB at {big[3]} rows "
+            f"(the processes held {baseline / 1024:.0f} and {big[1] / 1024:.0f} MiB before)"
         )
+        print(f"  import of {big[3]} rows: {big[0]:.3f} s  {big[3] / big[0]:,.0f} rows/s")
     finally:
         if not args.keep:
             drop_database(url)

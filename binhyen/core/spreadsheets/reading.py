@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from binhyen.core.text import fold
 
 from .cells import CellError, Column, parse_cell
-from .tables import FileRejected, ImportResult, Progress, Row, RowError, Table
+from .tables import CsvSource, FileRejected, ImportResult, Progress, Row, RowError, Table
 
 SNIFF_BYTES = 64 * 1024
 # openpyxl keeps a workbook's shared strings in memory even in read-only mode: refuse a
@@ -190,7 +190,9 @@ def _csv_table(layout: Layout, path: Path, label: str, kind: str | None) -> Tabl
             except (UnicodeDecodeError, csv.Error) as exc:
                 yield Row(n + 1, {}, [("", _not_csv(exc))])
 
-    return Table(kind, label, "", frozenset(c.name for c in columns.values()), rows())
+    names = frozenset(c.name for c in columns.values())
+    source = CsvSource(path, header_line, len(header), columns)
+    return Table(kind, label, "", names, rows(), source)
 
 
 def _check_unpacked_size(path: Path, label: str) -> None:

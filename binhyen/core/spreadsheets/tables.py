@@ -55,15 +55,29 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """Where a CSV table's rows come from, for an import that reads the file body itself
+    (a set-based path): the file, the line of its header, the header's width and which
+    column each header cell is (index → cells.Column)."""
+
+    path: Any
+    header_line: int
+    width: int
+    columns: dict[int, Any]
+
+
 @dataclass
 class Table:
-    """The rows of one kind from one CSV file or one sheet of a workbook, read once."""
+    """The rows of one kind from one CSV file or one sheet of a workbook, read once.
+    `source`: the CSV file behind the rows (None for a sheet of a workbook)."""
 
     kind: str
     file: str
     sheet: str
     columns: frozenset[str]
     rows: Iterable[Row]
+    source: CsvSource | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from binhyen.schemes.choices import GroupKind, MemberRole
 from binhyen.schemes.models import Group, GroupHousehold, GroupMember, Household
 
 from ..checks import group_point_problem
+from . import staging
 from .base import (
     BATCH,
     FAILED,
@@ -202,7 +203,10 @@ class StructureRows:
     def households_table(self, rows: Iterable[Row]) -> None:
         """Batch by batch: what a batch needs is read in a few queries, its rows checked,
         then written. Between batches only ref → (id, area) stays in memory; a household
-        met again later is read back from the database (written by then)."""
+        met again later is read back from the database (written by then). A CSV file on
+        PostgreSQL goes the set-based way instead (staging.py, ADR 0011)."""
+        if staging.applies(self, self.table) and staging.import_households(self, self.table):
+            return
         for chunk in chunks(rows, BATCH):
             ok = [r for r in chunk if not r.errors and r.values.get("ref")]
             self.load_groups({r.values.get("group_ref") for r in ok})
