@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from binhyen.accounts.scoping import PUBLIC, scoping
 from binhyen.accounts.views import LoginView, LogoutView
+from binhyen.core.urls import health_urlpatterns
 
 urlpatterns = [
     path("", include("binhyen.portal.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("reports/figures/", include("binhyen.reports.urls_figures")),
     path("reports/", include("binhyen.reports.urls")),
     path("audit/", include("binhyen.core.urls")),
+    path("", include(health_urlpatterns)),  # GET /healthz/ for load balancers and benchmarks
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", scoping(PUBLIC)(set_language), name="set_language"),

@@ -523,3 +523,22 @@ def test_api_writes_carry_no_address_or_account(api, place, triangle):
     assert entries
     for entry in entries:
         assert entry.ip is None and entry.actor_id is None and entry.source == "public"
+
+
+def test_passphrase_hash_is_fast_and_old_argon2_hashes_still_open(place):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    from binhyen.tips.services import public
+
+    receipt = public.submit_public_tip(category=Category.DRUGS, unit=place[1], description="x")
+    tip = receipt.tip
+    assert tip.passphrase_hash.startswith("pbkdf2_sha256$1000$")
+    assert public.open_public_tip(receipt.code, receipt.passphrase) == tip
+    assert public.open_public_tip(receipt.code, receipt.passphrase + "x") is None
+    # a tip submitted before the change keeps its Argon2 hash and still opens
+    typed = services.codes.normalize(receipt.passphrase).lower()
+    Tip.objects.filter(pk=tip.pk).update(
+        passphrase_hash=make_password(typed, hasher=Argon2PasswordHasher())
+    )
+    assert public.open_public_tip(receipt.code, receipt.passphrase) == tip
+    assert public.open_public_tip(receipt.code, "wrong words here") is None
