@@ -82,7 +82,8 @@ def _add(cell: Cell, vendor: str, row: str) -> str:
         f"SELECT '{cell.source}', {r(cell.unit)}, "
         f"{month_sql(vendor, cell.kind, cell.month, row)}, {r(cell.a)}, {r(cell.b)}, 1 "
         f"WHERE {r(cell.when)} "
-        "ON CONFLICT (source, unit_id, month, a, b) DO UPDATE SET records = reports_tally.records + 1;"
+        "ON CONFLICT (source, unit_id, month, a, b) "
+        "DO UPDATE SET records = reports_tally.records + 1;"
     )
 
 
