@@ -36,7 +36,7 @@ def _sqlite_datetime(value):
     """As Django stores it on SQLite: UTC, without the offset."""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
 class Writer:

@@ -52,6 +52,4 @@ class Command(BaseCommand):
         self.stdout.write(_("Geography: %(what)s") % {"what": result.description})
         for name, n in result.counts.items():
             self.stdout.write(f"  {name}: {n:,}")
-        self.stdout.write(
-            self.style.SUCCESS(_("Generated in %(s).0f s.") % {"s": result.seconds})
-        )
+        self.stdout.write(self.style.SUCCESS(_("Generated in %(s).0f s.") % {"s": result.seconds}))
