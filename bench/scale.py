@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import SHARED, best_of, django_on, engine, peak_rss_mib  # noqa: E402
+from common import SHARED, best_of, django_on, engine, peak_rss_mib, rss_mib  # noqa: E402
 
 START, END = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
 REFORM = dt.date(2025, 7, 1)
@@ -205,7 +205,7 @@ def child_review(url: str) -> None:
     django_on(url, fresh=False)
     from binhyen.reports.review import build_review  # noqa: F401  (imports before measuring)
 
-    before = peak_rss_mib()
+    before = rss_mib()
     full_review(None)
     print(json.dumps({"before": before, "peak": peak_rss_mib()}))
 
