@@ -121,8 +121,8 @@ def _cases(rng, size: Size, actionable: list, progress) -> None:
         Case,
         ["number", "category", "unit", "opened_on", "closed_on", "solved", "summary", "version"],
     )
-    links = Writer(Case.tips.through, ["case", "tip"])
-    suspects = Writer(Suspect, ["case", "full_name", "birth_year", "arrested_on"])
+    links = Writer(Case.tips.through, ["case", "tip"], after=[cases])
+    suspects = Writer(Suspect, ["case", "full_name", "birth_year", "arrested_on"], after=[cases])
     chosen = rng.sample(actionable, min(size.cases, len(actionable)))
     for n, (tip, on, unit) in enumerate(chosen):
         opened = min(END, on + dt.timedelta(days=rng.randrange(30)))

@@ -42,8 +42,11 @@ def _sqlite_datetime(value):
 class Writer:
     """Collects rows of one model (by field name) and writes them in batches."""
 
-    def __init__(self, model: type[models.Model], fields: Iterable[str]):
+    def __init__(self, model: type[models.Model], fields: Iterable[str], after=()):
+        """`after`: the writers of rows these rows point at, flushed first (foreign keys
+        are checked as rows are written)."""
         self.model = model
+        self.after = tuple(after)
         meta = model._meta
         named = [meta.get_field(name) for name in fields]
         # columns not given take their model default, as the ORM would write them
@@ -86,6 +89,8 @@ class Writer:
     def flush(self) -> None:
         if not self.rows:
             return
+        for parent in self.after:
+            parent.flush()
         rows = self.rows
         if any(self.convert):
             rows = [

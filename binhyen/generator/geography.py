@@ -151,8 +151,11 @@ def build_areas(rng: random.Random, size: Size, progress) -> Country:
     versions = Writer(
         UnitVersion,
         ["unit", "name", "type_word", "parent", "valid_from", "valid_to", "search_name"],
+        after=[units],
     )
-    transitions = Writer(Transition, ["date", "kind", "predecessor", "successor", "partial"])
+    transitions = Writer(
+        Transition, ["date", "kind", "predecessor", "successor", "partial"], after=[units]
+    )
     per = size.residential_areas / max(1, len(olds))
     for n, (commune, code, urban) in enumerate(olds):
         count = max(1, int(per) + (rng.random() < per % 1))

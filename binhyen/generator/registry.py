@@ -130,9 +130,9 @@ def scheme_points(rng, size: Size, country: Country, registry: Registry, types, 
             "version",
         ],
     )
-    events = Writer(SchemeEvent, ["scheme", "kind", "date", "reason", "decision"])
-    gradings = Writer(Grading, ["scheme", "year", "grade", "note"])
-    recognitions = Writer(Recognition, ["scheme", "year", "kind", "issued_by"])
+    events = Writer(SchemeEvent, ["scheme", "kind", "date", "reason", "decision"], after=[points])
+    gradings = Writer(Grading, ["scheme", "year", "grade", "note"], after=[points])
+    recognitions = Writer(Recognition, ["scheme", "year", "kind", "issued_by"], after=[points])
     grades = [Grade.GOOD] * 5 + [Grade.FAIR] * 3 + [Grade.AVERAGE] * 2 + [Grade.WEAK]
     for i in range(size.scheme_points):
         type_id, host_kinds = rng.choice(types)
@@ -200,7 +200,9 @@ def bodies(rng, country: Country) -> None:
         SecurityTeam,
         ["commune", "name", "decision_number", "decision_date", "formed_on", "dissolved_on"],
     )
-    members = Writer(SecurityTeamMember, ["team", "full_name", "role", "appointed_on"])
+    members = Writer(
+        SecurityTeamMember, ["team", "full_name", "role", "appointed_on"], after=[teams]
+    )
     team_start = dt.date(2024, 7, 1)
     for communes, start, end in (
         (country.old_communes, EARLIEST, last_old),
@@ -231,8 +233,14 @@ def structure(rng, size: Size, country: Country, registry: Registry, progress) -
     households = Writer(
         Household, ["search_name", "residential_area", "head_name", "address", "people"]
     )
-    memberships = Writer(GroupHousehold, ["group", "household", "joined_on", "left_on"])
-    members = Writer(GroupMember, ["group", "household", "full_name", "role", "joined_on"])
+    memberships = Writer(
+        GroupHousehold, ["group", "household", "joined_on", "left_on"], after=[groups, households]
+    )
+    members = Writer(
+        GroupMember,
+        ["group", "household", "full_name", "role", "joined_on"],
+        after=[groups, households],
+    )
     addresses = [address(rng) for _ in range(500)]
     folded_addresses = [folded(a) for a in addresses]
     folded_names = [folded(n) for n in NAMES]

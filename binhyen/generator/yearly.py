@@ -65,7 +65,9 @@ def certification(rng: random.Random, country: Country, registry: Registry, prog
         ],
     )
     steps = Writer(
-        CertificationStep, ["certification", "kind", "date", "document", "reason", "created_at"]
+        CertificationStep,
+        ["certification", "kind", "date", "document", "reason", "created_at"],
+        after=[certs],
     )
     tz = timezone.get_current_timezone()
     done = 0
@@ -173,6 +175,7 @@ def awards(rng: random.Random, size: Size, country: Country, registry: Registry,
             "created_at",
             "updated_at",
         ],
+        after=[occasions, people],
     )
     tz = timezone.get_current_timezone()
     first_household, last_household = registry.households
