@@ -218,9 +218,6 @@ def _in_force(model, start: str, end: str, unit_field: str, distinct: str = "pk"
 
 def _tips(actionable: bool):
     def counter(scope, start, end, by):
-        code = "tips.actionable" if actionable else "tips.received"
-        if (tallied := tallies.counted(code, scope, start, end, by)) is not None:
-            return tallied
         if by == AREA_KIND:
             qs = tq.tips_received_records(scope, start, end, actionable)
             return _distinct(qs, "unit", "pk", scope, by)
@@ -229,7 +226,7 @@ def _tips(actionable: bool):
             return Counted(counts.total, _with_codes(_from_counts(counts)))
         return Counted(counts.total, _from_counts(counts) if by else [])
 
-    return counter
+    return tallies.tallied("tips.actionable" if actionable else "tips.received", counter)
 
 
 def _with_codes(parts: list[Part]) -> list[Part]:
@@ -247,12 +244,10 @@ def _case_figure(name: str):
     code = {"solved": "cases.solved", "arrested": "cases.suspects_arrested"}.get(name)
 
     def counter(scope, start, end, by):
-        if code and (tallied := tallies.counted(code, scope, start, end, by)) is not None:
-            return tallied
         qs, unit_field = tq.case_figure_records(name, scope, start, end)
         return _distinct(qs, unit_field, "pk", scope, by)
 
-    return counter
+    return tallies.tallied(code, counter) if code else counter
 
 
 # ---- outcome registers ---------------------------------------------------------------------

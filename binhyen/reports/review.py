@@ -312,9 +312,11 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
 
 
 def _monthly(code: str, scope, start, end) -> dict[str, int]:
-    """Records only: reported figures have no months."""
-    if (tallied := tallies.monthly(code, scope, start, end)) is not None:
-        return tallied
+    """Records only (reported figures have no months); whole months from the tally."""
+    return tallies.monthly(code, scope, start, end, _monthly_records)
+
+
+def _monthly_records(code: str, scope, start, end) -> dict[str, int]:
     if code.startswith("tips."):
         qs = tq.tips_received_records(scope, start, end, actionable=code == "tips.actionable")
         field_name = "received_at"

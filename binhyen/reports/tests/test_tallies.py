@@ -112,9 +112,16 @@ def test_local_months_not_utc_months(nghe_an):
 @pytest.mark.parametrize(
     "code", ["tips.received", "tips.actionable", "cases.solved", "cases.suspects_arrested"]
 )
-def test_whole_months_give_the_records_figures(nghe_an, monkeypatch, code):
+@pytest.mark.parametrize(
+    "period",
+    [
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),  # whole months: the tally alone
+        (dt.date(2024, 1, 15), dt.date(2024, 5, 1)),  # cut at both ends: records for those days
+    ],
+)
+def test_the_tally_gives_the_records_figures(nghe_an, monkeypatch, code, period):
     writes(nghe_an)
-    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    start, end = period
     breakdowns = [None, "unit", records.AREA_KIND, *tallies.CHOICES.get(code, {})]
     nghe_an.communes[1].ethnic_minority_area = True
     nghe_an.communes[1].save()
@@ -126,7 +133,7 @@ def test_whole_months_give_the_records_figures(nghe_an, monkeypatch, code):
                 tallied = records.count(code, scope, start, end, by)
             assert any("reports_tally" in q["sql"] for q in ctx.captured_queries)
             with monkeypatch.context() as m, translation.override("en"):
-                m.setattr(tallies, "covers", lambda s, e: False)
+                m.setattr(tallies, "whole_months", lambda s, e: None)
                 counted = records.count(code, Scope(unit, end), start, end, by)
             assert tallied.value == counted.value, (unit, by)
             assert parts(tallied) == parts(counted), (unit, by)
@@ -134,29 +141,35 @@ def test_whole_months_give_the_records_figures(nghe_an, monkeypatch, code):
     assert seen
 
 
-def test_other_periods_are_counted_from_the_records(nghe_an):
-    tip(nghe_an.areas[0], dt.date(2024, 1, 15))
-    scope = Scope(nghe_an.province, dt.date(2024, 1, 31))
-    assert (
-        tallies.counted("tips.received", scope, dt.date(2024, 1, 2), dt.date(2024, 1, 31), None)
-        is None
+def test_whole_months_and_cut_days():
+    d = dt.date
+    assert tallies.whole_months(d(2024, 1, 1), d(2024, 12, 31)) == (
+        d(2024, 1, 1),
+        d(2024, 12, 31),
+        [],
     )
-    assert (
-        tallies.counted("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 1, 30), None)
-        is None
+    assert tallies.whole_months(d(2024, 1, 15), d(2024, 5, 1)) == (
+        d(2024, 2, 1),
+        d(2024, 4, 30),
+        [(d(2024, 1, 15), d(2024, 1, 31)), (d(2024, 5, 1), d(2024, 5, 1))],
     )
-    whole = tallies.counted("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 1, 31), None)
-    assert whole.value == 1
-    assert (
-        records.count("tips.received", scope, dt.date(2024, 1, 2), dt.date(2024, 1, 31)).value == 1
-    )
+    assert tallies.whole_months(d(2024, 12, 2), d(2025, 1, 30)) is None
+    assert tallies.whole_months(d(2024, 2, 3), d(2024, 2, 20)) is None
 
 
-def test_monthly_trend_from_the_tally(nghe_an):
+def test_monthly_trend_from_the_tally_and_the_cut_days(nghe_an):
+    from binhyen.reports.review import _monthly_records
+
     writes(nghe_an)
     scope = Scope(nghe_an.province, dt.date(2024, 12, 31))
-    trend = tallies.monthly("tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
-    assert trend == {"2024-01": 1, "2024-02": 2, "2024-05": 1}
+    whole = tallies.monthly(
+        "tips.received", scope, dt.date(2024, 1, 1), dt.date(2024, 12, 31), _monthly_records
+    )
+    assert whole == {"2024-01": 1, "2024-02": 2, "2024-05": 1}
+    cut = tallies.monthly(
+        "tips.received", scope, dt.date(2024, 1, 31), dt.date(2024, 5, 1), _monthly_records
+    )
+    assert cut == {"2024-01": 1, "2024-02": 2}
 
 
 def test_a_tip_saved_is_in_the_next_whole_month_review(nghe_an):
