@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export DEBUG ?= true
 
-.PHONY: run test install lint format migrate demo system-packages clean
+.PHONY: run test install lint format migrate demo system-packages clean bench
 
 $(BIN)/binhyen: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ lint: install
 format: install
 	$(BIN)/ruff format binhyen
 	$(BIN)/ruff check --fix binhyen
+
+# Every benchmark of bench/, each printing its ratios (docs/benchmarks.md). SCALE=national
+# needs about an hour and 10 GB on PostgreSQL; BENCH_DB is the PostgreSQL server to use.
+SCALE    ?= province
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432
+bench: install
+	$(BIN)/python bench/scale.py --scale $(SCALE) --database-url $(BENCH_DB)/binhyen_bench_scale
+	$(BIN)/python bench/scale.py --scale $(SCALE)
+	$(BIN)/python bench/scale.py --scale province --growth 1,2,4 --database-url $(BENCH_DB)/binhyen_bench_growth
+	$(BIN)/python bench/import_groups.py --database-url $(BENCH_DB)/binhyen_bench
+	$(BIN)/python bench/web_load.py --database-url $(BENCH_DB)/binhyen_bench_web
 
 clean:
 	rm -rf $(VENV) var

@@ -66,7 +66,9 @@ def scopes():
         placed.values("unit__placements__province").annotate(n=Count("pk")).order_by("-n")[0]
     )["unit__placements__province"]
     commune = (
-        placed.filter(unit__placements__province=province)
+        Tip.objects.filter(
+            unit__placements__structure_date=sd, unit__placements__province=province
+        )  # one filter(): the same Placement row
         .values("unit__placements__commune")
         .annotate(n=Count("pk"))
         .order_by("-n")[0]
