@@ -7,6 +7,7 @@ from django.shortcuts import render
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.models import RoleAssignment
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core.db_router import reads_from_replica
 from binhyen.core.queries import can_read_audit
 from binhyen.geo import queries as geo_queries
 from binhyen.reports.review import HEADLINE, build_review
@@ -55,6 +56,7 @@ def dashboard(user, today) -> dict:
 
 @scoping(JURISDICTION)
 @login_required
+@reads_from_replica
 def home(request):
     today = geo_queries.today()
     assignments = RoleAssignment.objects.filter(user=request.user).select_related("unit")

@@ -91,6 +91,20 @@ if not DATABASE_URL:
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
 }
+# A streaming replica of the PostgreSQL primary: reports and dashboards read from it
+# (ADR 0010, binhyen/core/db_router.py). Tests mirror it onto default.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["binhyen.core.db_router.ReplicaRouter"]
+# After a write, a browser's scoped reads stay on the primary this long (replication lag).
+READ_YOUR_WRITES_SECONDS = env_int("DATABASE_READ_YOUR_WRITES_SECONDS", 10)
+MIDDLEWARE = [*MIDDLEWARE, "binhyen.core.db_router.ReadYourWritesMiddleware"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Long work (imports) in a background thread with a progress page (core/jobs.py). Off on
 # SQLite: a long write transaction there would lock every other request out.
