@@ -150,8 +150,9 @@ def scheme_points(rng, size: Size, country: Country, registry: Registry, types, 
         if rng.random() < 0.08:
             dissolved = min(END, on + dt.timedelta(days=rng.randrange(365, 2000)))
         name = f"Mô hình {place(i % 1225)} số {i + 1}"
+        leader = rng.choice(NAMES)
         pk = points.add(
-            folded(name),
+            folded(f"{name} {leader}"),
             type_id,
             f"P{i + 1:07d}",
             name,
@@ -159,7 +160,7 @@ def scheme_points(rng, size: Size, country: Country, registry: Registry, types, 
             organization,
             unit,
             on,
-            rng.choice(NAMES),
+            leader,
             "dissolved" if dissolved else "active",
             dissolved,
             1,
@@ -201,7 +202,9 @@ def bodies(rng, country: Country) -> None:
         ["commune", "name", "decision_number", "decision_date", "formed_on", "dissolved_on"],
     )
     members = Writer(
-        SecurityTeamMember, ["team", "full_name", "role", "appointed_on"], after=[teams]
+        SecurityTeamMember,
+        ["team", "full_name", "role", "appointed_on", "terminated_on"],
+        after=[teams],
     )
     team_start = dt.date(2024, 7, 1)
     for communes, start, end in (
@@ -216,7 +219,7 @@ def bodies(rng, country: Country) -> None:
             )
             for k in range(4):
                 role = MemberRole.LEADER if k == 0 else MemberRole.MEMBER
-                members.add(team, rng.choice(NAMES), role, formed)
+                members.add(team, rng.choice(NAMES), role, formed, end)
     boards = Writer(SelfManagementBoard, fields)
     for area in country.areas:
         boards.add(area, "Ban tự quản", rng.choice(NAMES), EARLIEST, None)
@@ -238,7 +241,7 @@ def structure(rng, size: Size, country: Country, registry: Registry, progress) -
     )
     members = Writer(
         GroupMember,
-        ["group", "household", "full_name", "role", "joined_on"],
+        ["group", "household", "full_name", "role", "joined_on", "left_on"],
         after=[groups, households],
     )
     addresses = [address(rng) for _ in range(500)]
@@ -277,7 +280,7 @@ def structure(rng, size: Size, country: Country, registry: Registry, progress) -
             )
             memberships.add(group, household, on, dissolved)
             if k == 0:
-                members.add(group, household, head, MemberRole.LEADER, on)
+                members.add(group, household, head, MemberRole.LEADER, on, dissolved)
         if g % 10_000 == 0:
             progress("groups and households", g, size.groups)
     for writer in (groups, households, memberships, members):

@@ -63,9 +63,11 @@ def merge(a, b):
             parts[p.key] = records.Part(p.key, mine.label, mine.value + p.value, mine.code)
         else:
             parts[p.key] = p
-    order = [p.key for p in a.parts] + [p.key for p in b.parts if p.key not in {
-        q.key for q in a.parts}]  # fmt: skip
-    return records.Counted((a.value or 0) + (b.value or 0), [parts[k] for k in order])
+    merged = sorted(
+        parts.values(),
+        key=lambda p: (p.key is None or p.key == records.SELF, -p.value, p.label),
+    )
+    return records.Counted((a.value or 0) + (b.value or 0), merged)
 
 
 def cells(code: str, scope, start: dt.date, end: dt.date):

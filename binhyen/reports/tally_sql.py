@@ -92,26 +92,36 @@ def _changed(table: str, vendor: str) -> str:
     return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in WATCHED[table])
 
 
+LOCKS = {  # PostgreSQL: rows whose values a trigger reads, locked against a concurrent move
+    "tips_suspect": "PERFORM 1 FROM tips_case WHERE id = R.case_id FOR SHARE;",
+}
+
+
 def create_statements(vendor: str) -> list[str]:
-    out = []
+    """Drop and create every trigger (idempotent: run again after each migrate, since
+    SQLite drops a table's triggers when a migration rebuilds the table)."""
+    out = drop_statements(vendor)
     for table, cells in CELLS.items():
         adds_new = " ".join(_add(c, vendor, "NEW") for c in cells)
         subs_old = " ".join(_sub(c, vendor, "OLD") for c in cells)
         name = f"reports_tally_{table}"
         if vendor == "postgresql":
+            lock = LOCKS.get(table, "")
+            # the change test is inside the function, not a WHEN clause: a WHEN clause
+            # would stop later migrations from altering the columns it names
             out.append(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {subs_old} END IF; "
-                f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {adds_new} END IF; "
+                f"IF TG_OP = 'UPDATE' AND NOT ({_changed(table, vendor)}) THEN RETURN NULL; "
+                "END IF; "
+                f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {lock.replace('R.', 'OLD.')} "
+                f"{subs_old} END IF; "
+                f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {lock.replace('R.', 'NEW.')} "
+                f"{adds_new} END IF; "
                 "RETURN NULL; END $$;"
             )
             out.append(
-                f"CREATE TRIGGER {name}_write AFTER INSERT OR DELETE ON {table} "
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {name}();"
-            )
-            out.append(
-                f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} FOR EACH ROW "
-                f"WHEN ({_changed(table, vendor)}) EXECUTE FUNCTION {name}();"
             )
         else:
             out.append(f"CREATE TRIGGER {name}_i AFTER INSERT ON {table} BEGIN {adds_new} END;")
@@ -122,6 +132,32 @@ def create_statements(vendor: str) -> list[str]:
             )
     out.extend(_case_moves(vendor))
     return out
+
+
+def install(connection) -> None:
+    """(Re)create the triggers when the tally and the tables it follows exist."""
+    tables = set(connection.introspection.table_names())
+    if "reports_tally" not in tables or not set(CELLS) <= tables:
+        return
+    with connection.cursor() as cursor:
+        for statement in create_statements(connection.vendor):
+            cursor.execute(statement)
+
+
+def installed(connection) -> set[str]:
+    """The names of the tally's triggers present in the database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'reports_tally%%' "
+                "AND NOT tgisinternal"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'reports_tally%%'"
+            )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _case_moves(vendor: str) -> list[str]:
@@ -143,10 +179,11 @@ def _case_moves(vendor: str) -> list[str]:
     name = "reports_tally_case_moves"
     if vendor == "postgresql":
         return [
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF OLD.unit_id IS DISTINCT FROM NEW.unit_id THEN {body} END IF; "
             "RETURN NULL; END $$;",
             f"CREATE TRIGGER {name} AFTER UPDATE ON tips_case FOR EACH ROW "
-            f"WHEN (OLD.unit_id IS DISTINCT FROM NEW.unit_id) EXECUTE FUNCTION {name}();",
+            f"EXECUTE FUNCTION {name}();",
         ]
     return [
         f"CREATE TRIGGER {name} AFTER UPDATE ON tips_case "
@@ -169,6 +206,8 @@ def drop_statements(vendor: str) -> list[str]:
 def rebuild_statements(vendor: str) -> list[str]:
     """Every cell counted again from the records (repair; tests compare with triggers)."""
     out = ["DELETE FROM reports_tally;"]
+    if vendor == "postgresql":  # no record written between the delete and the counts
+        out.insert(0, f"LOCK TABLE {', '.join(CELLS)} IN SHARE MODE;")
     for table, cells in CELLS.items():
         for cell in cells:
             month = month_sql(vendor, cell.kind, cell.month)

@@ -190,3 +190,29 @@ def test_rebuild_command_repairs_a_damaged_tally(nghe_an):
     Tally.objects.update(records=99)
     call_command("rebuild_tallies", stdout=io.StringIO())
     assert cells() == kept
+
+
+def test_triggers_come_back_after_a_migration_rebuilds_a_table(nghe_an):
+    """SQLite drops a table's triggers when a migration rebuilds it; post_migrate puts
+    them back (and on PostgreSQL no trigger names a column, so columns can change)."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    expected = tally_sql.installed(connection)
+    assert len(expected) >= 4
+    with connection.cursor() as cursor:
+        for statement in tally_sql.drop_statements(connection.vendor):
+            cursor.execute(statement)
+    assert not tally_sql.installed(connection)
+    post_migrate.send(
+        apps.get_app_config("reports"),
+        app_config=apps.get_app_config("reports"),
+        verbosity=0,
+        interactive=False,
+        using=connection.alias,
+        apps=apps,
+        plan=[],
+    )
+    assert tally_sql.installed(connection) == expected
+    tip(nghe_an.areas[0], dt.date(2024, 6, 6))
+    assert Tally.objects.filter(source="tips.received").get().records == 1

@@ -9,12 +9,13 @@ from binhyen.reports.models import Tally
 
 class Command(BaseCommand):
     help = (
-        "Count the tally again from the records, in one transaction (a repair: the "
-        "database's triggers keep it as records are written; ADR 0012)."
+        "Create the tally's triggers again and count the tally from the records, in one "
+        "transaction (a repair: the triggers keep it as records are written; ADR 0012)."
     )
 
     def handle(self, *args, **options):
         with transaction.atomic(), audit.audit_context(source="rebuild_tallies"):
+            tally_sql.install(connection)  # the triggers too, in case one went missing
             with connection.cursor() as cursor:
                 for statement in tally_sql.rebuild_statements(connection.vendor):
                     cursor.execute(statement)
