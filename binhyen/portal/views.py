@@ -2,12 +2,15 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.models import RoleAssignment
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.db_router import reads_from_replica
+from binhyen.core.models import AuditEntry
 from binhyen.core.queries import can_read_audit
 from binhyen.geo import queries as geo_queries
 from binhyen.reports.review import HEADLINE, build_review
@@ -28,10 +31,32 @@ def dashboard(user, today) -> dict:
     """The year so far in the user's jurisdiction (their unit; several units or the whole
     country: everything they may see, by province) against the same dates a year before:
     key figures, trends, the map, and what needs attention (units that have recorded
-    nothing, broken rules). A lighter review: the headline indicators only."""
+    nothing, broken rules). A lighter review: the headline indicators only.
+
+    Kept in the cache per jurisdiction, language and day, under the id of the latest
+    audit entry: every write is audited, so any write gives a new key and the dashboard
+    is never stale, while visits between writes cost one query instead of 200."""
     jurisdiction = jurisdiction_of(user)
     if not jurisdiction.covers_anything():
         return {}
+    latest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    units = (
+        "all"
+        if jurisdiction.unrestricted
+        else ",".join(str(pk) for pk in sorted(u.pk for u in jurisdiction.units))
+    )
+    key = f"dashboard:{get_language()}:{today}:{latest}:{units}"
+    context = cache.get(key)
+    if context is None:
+        context = _dashboard(user, jurisdiction, today)
+        cache.set(key, context, DASHBOARD_SECONDS)
+    return context
+
+
+DASHBOARD_SECONDS = 3600
+
+
+def _dashboard(user, jurisdiction, today) -> dict:
     unit = jurisdiction.units[0] if len(jurisdiction.units) == 1 else None
     start = dt.date(today.year, 1, 1)
     previous = (_year_before(start), _year_before(today))

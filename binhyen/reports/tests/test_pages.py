@@ -254,3 +254,35 @@ def test_the_document_carries_the_signature_typed_on_the_page(client, triangle):
     assert "Nguyễn Văn A" in text
     assert "KT. GIÁM ĐỐC" in text
     assert "Cục V05;" in text
+
+
+def test_the_dashboard_is_cached_until_the_next_write(client, triangle):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from binhyen.geo import queries as geo_queries
+    from binhyen.tips import services as tip_services
+
+    cache.clear()
+    login(client, triangle.parent_officer)
+
+    def tips_received():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("portal:home"))
+        found = {
+            h["figure"]["indicator"]: h["figure"] for h in response.context["dash"]["headline"]
+        }
+        return found["tips.received"]["value"], len(ctx.captured_queries)
+
+    first, cold = tips_received()
+    again, warm = tips_received()
+    assert again == first and warm < cold / 3
+    area = geo_queries.children_on(triangle.unit, geo_queries.today()).first().unit
+    tip_services.record_tip(
+        received_at=timezone.now(), unit=area, informant=None, channel="phone",
+        category="drugs", description="Tin báo kiểm thử",
+    )  # fmt: skip
+    after, _queries = tips_received()
+    assert after == first + 1
