@@ -156,7 +156,11 @@ def combine(
     """The indicator for the scope and period: records and reported figures together,
     with the breakdowns asked for."""
     indicator = CATALOGUE[code]
-    counted = records.count(code, scope, start, end)
+    recorded = [
+        d for d in dimensions if indicator.dimension(d) and indicator.dimension(d).recorded
+    ]
+    # the first breakdown's count carries the total: one scan fewer per indicator
+    counted = records.count(code, scope, start, end, by=recorded[0] if recorded else None)
     verdicts = book.choose(code, start, end)
     used = [v for v in verdicts if v.used]
     for v in used:
@@ -172,10 +176,11 @@ def combine(
         counted.value,
         [v.figure for v in used],
     )
-    for dim in dimensions:
-        if not indicator.dimension(dim) or not indicator.dimension(dim).recorded:
-            continue
-        parts = records.count(code, scope, start, end, by=dim).parts
+    for dim in recorded:
+        if dim == recorded[0]:
+            parts = counted.parts
+        else:
+            parts = records.count(code, scope, start, end, by=dim).parts
         if used:
             parts = _add_reported(parts, used, dim, book, scope)
         result.parts[dim] = parts
