@@ -156,9 +156,7 @@ def combine(
     """The indicator for the scope and period: records and reported figures together,
     with the breakdowns asked for."""
     indicator = CATALOGUE[code]
-    recorded = [
-        d for d in dimensions if indicator.dimension(d) and indicator.dimension(d).recorded
-    ]
+    recorded = [d for d in dimensions if indicator.dimension(d) and indicator.dimension(d).recorded]
     # the first breakdown's count carries the total: one scan fewer per indicator
     counted = records.count(code, scope, start, end, by=recorded[0] if recorded else None)
     verdicts = book.choose(code, start, end)
