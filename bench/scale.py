@@ -128,7 +128,7 @@ def reviews(reference, repeat: int) -> bool:
         f"\n{'review':<34} {'app, review':>12} {'app, figures':>13} {'DuckDB':>8} "
         f"{'figures ÷ DuckDB':>17} {'review ÷ DuckDB':>16}  figures"
     )
-    equal, national_duck = True, None
+    equal = True
     for label, level, unit in scopes():
         review_s, _ = best_of(repeat, lambda unit=unit: full_review(unit))
         app_s, app = best_of(repeat, lambda unit=unit: app_figures(unit))
@@ -140,7 +140,6 @@ def reviews(reference, repeat: int) -> bool:
         )
         wrong = differences(app, ref)
         equal &= not wrong
-        national_duck = national_duck or review_s
         print(
             f"{label:<34} {review_s:>10.3f} s {app_s:>11.3f} s {duck_s:>6.3f} s "
             f"{app_s / duck_s:>16.1f}× {review_s / duck_s:>15.1f}×  "
