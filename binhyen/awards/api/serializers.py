@@ -101,7 +101,7 @@ class OccasionWriteSerializer(serializers.Serializer):
 class AchievementSerializer(serializers.Serializer):
     description = serializers.CharField(read_only=True)
     record_type = serializers.SerializerMethodField()
-    record_id = serializers.IntegerField(source="object_id", read_only=True)
+    record_id = serializers.IntegerField(source="object_id", read_only=True, allow_null=True)
 
     def get_record_type(self, obj) -> str | None:
         ct = obj.content_type

@@ -35,7 +35,7 @@ class OrganizationRefSerializer(serializers.ModelSerializer):
 
 class StepSerializer(serializers.ModelSerializer):
     kind = EnumField(StepKind.choices, "CertificationStepKind")
-    by = serializers.CharField(source="by.username", default=None, read_only=True)
+    by = serializers.CharField(source="by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = CertificationStep

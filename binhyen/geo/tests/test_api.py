@@ -49,3 +49,15 @@ def test_schema_is_valid(db):
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     assert "/api/v1/units/" in out.getvalue()
+
+
+def test_list_pages_are_capped_whatever_the_limit_asked(client, triangle):
+    """A limit past 2⁶³ gave a 500 and any large one read the whole table (fuzzing)."""
+    url = reverse("api-unit-list")
+    huge = client.get(url, {"limit": "99999999999999999999", "on": "2024-01-01"})
+    assert huge.status_code == 200
+    from binhyen.api.pagination import Pagination
+
+    assert len(huge.json()["results"]) <= Pagination.max_limit
+    small = client.get(url, {"limit": "1", "on": "2024-01-01"}).json()
+    assert len(small["results"]) == 1 and small["count"] > 1
