@@ -7,7 +7,6 @@ import os
 import resource
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -73,15 +72,6 @@ def rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return peak_rss_mib()
-
-
-@contextmanager
-def stopwatch():
-    """`with stopwatch() as t: …` then t() is the seconds taken."""
-    started = time.perf_counter()
-    box = [None]
-    yield lambda: box[0] if box[0] is not None else time.perf_counter() - started
-    box[0] = time.perf_counter() - started
 
 
 def best_of(n: int, fn):

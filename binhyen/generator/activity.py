@@ -24,7 +24,7 @@ from binhyen.tips.models import Case, Suspect, Tip
 
 from .bulk import Writer
 from .geography import Country
-from .names import NAMES_POOL
+from .names import NAMES
 from .registry import Registry, day_between
 from .sizes import END, START, Size
 
@@ -143,7 +143,7 @@ def _cases(rng, size: Size, actionable: list, progress) -> None:
         links.add(case, tip)
         for _k in range(1 + (rng.random() < 0.5) + (rng.random() < 0.2)):
             arrested = closed if solved and rng.random() < 0.8 else None
-            suspects.add(case, rng.choice(NAMES_POOL), 1970 + rng.randrange(35), arrested)
+            suspects.add(case, rng.choice(NAMES), 1970 + rng.randrange(35), arrested)
         if n % 50_000 == 0:
             progress("cases", n, len(chosen))
     for writer in (cases, links, suspects):

@@ -19,7 +19,7 @@ from binhyen.geo.services import LineageRow, UnitRow, import_structure
 from binhyen.geo.services.placement import rebuild_placements
 
 from .bulk import Writer
-from .names import place
+from .names import folded, place
 from .sizes import BEFORE, REFORM, Size
 
 PROVINCES_2024, DISTRICTS_PER_PROVINCE, COMMUNES_2024 = 63, 11, 10_000
@@ -109,19 +109,22 @@ def _successors() -> dict[int, int]:
     return placed
 
 
-def _scope_province(scale: str, olds: list[int], successor: dict[int, int]) -> int | None:
-    """The 2025 province with the most predecessor communes (province scale)."""
-    if scale != "province":
-        return None
+def _province_of_old(olds: list[int], successor: dict[int, int]) -> dict[int, int | None]:
+    """Old commune → the 2025 province of its successor."""
     province_of = dict(
         Placement.objects.filter(structure_date=REFORM, unit__level=Level.COMMUNE).values_list(
             "unit_id", "province_id"
         )
     )
+    return {old: province_of.get(successor.get(old)) for old in olds}
+
+
+def _scope_province(province_of_old: dict[int, int | None]) -> int:
+    """The 2025 province with the most predecessor communes (province scale)."""
     counts = defaultdict(int)
-    for old in olds:
-        counts[province_of.get(successor.get(old))] += 1
-    counts.pop(None, None)
+    for province in province_of_old.values():
+        if province is not None:
+            counts[province] += 1
     return max(counts, key=lambda p: (counts[p], -p))
 
 
@@ -137,14 +140,10 @@ def build_areas(rng: random.Random, size: Size, progress) -> Country:
         .values_list("pk", "code", "is_urban")
     )
     olds = [o for o in olds if o[0] in successor]
-    province = _scope_province(size.scale, [o[0] for o in olds], successor)
-    if province is not None:
-        province_of = dict(
-            Placement.objects.filter(structure_date=REFORM, unit__level=Level.COMMUNE).values_list(
-                "unit_id", "province_id"
-            )
-        )
-        olds = [o for o in olds if province_of.get(successor[o[0]]) == province]
+    if size.scale == "province":
+        province_of_old = _province_of_old([o[0] for o in olds], successor)
+        province = _scope_province(province_of_old)
+        olds = [o for o in olds if province_of_old[o[0]] == province]
     country = Country(old_communes=[o[0] for o in olds])
     country.new_communes = sorted({successor[o[0]] for o in olds})
     units = Writer(AdminUnit, ["level", "code", "name", "valid_from", "valid_to", "is_urban"])
@@ -163,9 +162,9 @@ def build_areas(rng: random.Random, size: Size, progress) -> Country:
             word = "Tổ dân phố" if urban else "Thôn"
             name = f"{word} {j}" if urban else f"{word} {place(n * 7 + j)}"
             area = units.add(Level.RESIDENTIAL_AREA, f"{code}{j:03d}", name, BEFORE, None, urban)
-            folded = name.lower()
-            versions.add(area, name, word, commune, BEFORE, last_old, folded)
-            versions.add(area, name, word, successor[commune], REFORM, None, folded)
+            search = folded(name)
+            versions.add(area, name, word, commune, BEFORE, last_old, search)
+            versions.add(area, name, word, successor[commune], REFORM, None, search)
             transitions.add(REFORM, TransitionKind.REPARENT, area, area, False)
             country.areas.append(area)
             country.area_commune[area] = (commune, successor[commune])

@@ -108,10 +108,6 @@ STREETS = (
 )
 
 
-def person(rng: random.Random) -> str:
-    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-
-
 def place(n: int) -> str:
     """A two-syllable place name, different for n up to 35² and then numbered."""
     a, b = divmod(n, len(PLACES))
@@ -128,4 +124,4 @@ def folded(text: str) -> str:
     return fold(text)[:400]
 
 
-NAMES_POOL = [f"{s} {m} {g}" for s in SURNAMES for m in MIDDLE for g in GIVEN]
+NAMES = [f"{s} {m} {g}" for s in SURNAMES for m in MIDDLE for g in GIVEN]

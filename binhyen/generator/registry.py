@@ -27,12 +27,11 @@ from binhyen.schemes.models import (
 
 from .bulk import Writer
 from .geography import Country
-from .names import NAMES_POOL, address, folded, place
+from .names import NAMES, address, folded, place
 from .sizes import END, REFORM, Size
 
 EARLIEST = dt.date(2016, 1, 1)  # points and groups exist before the five years reviewed
 ORG_KINDS = (HostKind.AGENCY, HostKind.ENTERPRISE, HostKind.SCHOOL, HostKind.HOSPITAL)
-NAMES = NAMES_POOL
 
 
 def day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -40,13 +39,12 @@ def day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 
 class Registry:
-    """What later generators link to: points by area, groups, household ids."""
+    """What later generators link to: points (by area), organisations, household ids."""
 
     def __init__(self):
         self.points: list[tuple[int, int, dt.date]] = []  # id, unit, established
         self.points_by_area: dict[int, list[int]] = {}
         self.organizations: list[tuple[int, int, str]] = []  # id, commune (new), kind
-        self.groups: list[int] = []
         self.households: tuple[int, int] = (0, 0)  # first and last id
 
 
@@ -267,7 +265,6 @@ def structure(rng, size: Size, country: Country, registry: Registry, progress) -
             on,
             dissolved,
         )
-        registry.groups.append(group)
         for k in range(size.households_per_group - half + rng.randrange(2 * half + 1)):
             h, a = rng.randrange(len(NAMES)), rng.randrange(500)
             head = NAMES[h]

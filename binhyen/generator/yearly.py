@@ -26,7 +26,7 @@ from binhyen.schemes.choices import HostKind
 
 from .bulk import Writer
 from .geography import Country
-from .names import NAMES_POOL, folded
+from .names import NAMES, folded
 from .registry import Registry
 from .sizes import BEFORE, REFORM, Size
 
@@ -85,8 +85,9 @@ def certification(rng: random.Random, country: Country, registry: Registry, prog
             if rng.random() > (0.9 if organization is None else 0.5):
                 continue
             registered = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(90))
-            area = subject_type == SubjectType.RESIDENTIAL_AREA
-            households = 80 + rng.randrange(200) if area else None
+            households = (
+                80 + rng.randrange(200) if subject_type == SubjectType.RESIDENTIAL_AREA else None
+            )
             status, number, decision_day, code = Status.REGISTERED, "", None, ""
             if decided:
                 status = Status.CERTIFIED if rng.random() < 0.85 else Status.NOT_CERTIFIED
@@ -204,7 +205,7 @@ def awards(rng: random.Random, size: Size, country: Country, registry: Registry,
                 scheme = rng.choice(registry.points)[0]
             elif roll < 0.9 or last_household < first_household:
                 kind = RecipientKind.INDIVIDUAL
-                name = rng.choice(NAMES_POOL)
+                name = rng.choice(NAMES)
                 person = people.add(
                     folded(name),
                     name,

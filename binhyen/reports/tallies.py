@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from binhyen.tips.queries import TIP_BREAKDOWNS
 
 from .models import Tally
+from .tally_sql import CELLS
 
-SOURCES = {"tips.received", "tips.actionable", "cases.solved", "cases.suspects_arrested"}
+SOURCES = {cell.source for cells in CELLS.values() for cell in cells}
 CHOICES = {  # breakdown → the tally column holding it, per source
     "tips.received": {"channel": "a", "category": "b"},
     "tips.actionable": {"channel": "a", "category": "b"},

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 
+from binhyen.core.text import fold
 from binhyen.generator import geography
 from binhyen.generator.run import generate
 from binhyen.generator.sizes import PROVINCE, REFORM
@@ -67,6 +68,8 @@ def test_generated_records_straddle_the_merger(small_country):
     # each area moves from its old commune to the successor on 1 Jul 2025
     assert UnitVersion.objects.filter(unit__in=areas).count() == 2 * areas.count()
     assert Transition.objects.filter(date=REFORM, kind="reparent").count() == areas.count()
+    version = UnitVersion.objects.filter(unit__in=areas).first()
+    assert version.search_name == fold(version.name)  # found without diacritics
     before = Tip.objects.filter(received_at__date__lt=REFORM)
     after = Tip.objects.filter(received_at__date__gte=REFORM)
     assert before.exists() and after.exists()
