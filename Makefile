@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export DEBUG ?= true
 
-.PHONY: run test install lint format migrate demo system-packages clean bench
+.PHONY: run test install lint format migrate demo system-packages clean bench audit
 
 $(BIN)/binhyen: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: install
 	$(BIN)/ruff check binhyen
 	$(BIN)/ruff format --check binhyen
 	$(BIN)/binhyen makemigrations --check --dry-run
+
+# Known vulnerabilities in the installed dependencies (pip-audit; docs/security.md).
+audit: install
+	$(BIN)/python scripts/audit_dependencies.py
 
 format: install
 	$(BIN)/ruff format binhyen

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
 
 from binhyen.accounts.choices import Role
 from binhyen.accounts.services import create_user, grant_role
@@ -71,3 +73,33 @@ def shared_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the national unit files are not on this machine")
     return path
+
+
+_IMMUTABLE = importlib.import_module("binhyen.core.migrations.0002_audit_entries_immutable")
+
+
+def empty_audit_log() -> None:
+    """The audit log refuses DELETE (core migration 0002), so the flush that ends a
+    transactional test would abort on SQLite: empty it first, the trigger lifted for that
+    one statement and restored at once, in one transaction (on PostgreSQL the flush's
+    TRUNCATE passes anyway)."""
+    table = connection.ops.quote_name("core_auditentry")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER core_auditentry_no_change")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER core_auditentry_no_change")
+        else:
+            for sql in _IMMUTABLE.SQLITE_DROP:
+                cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            for sql in _IMMUTABLE.SQLITE:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def audit_log_emptied_after(transactional_db):
+    """Set up after transactional_db, hence torn down before its flush."""
+    yield
+    connection.close()  # whatever a fault left behind: a fresh connection for the cleanup
+    empty_audit_log()

@@ -22,3 +22,8 @@ urlpatterns = [
     path("i18n/setlang/", scoping(PUBLIC)(set_language), name="set_language"),
     path("api/", include("binhyen.api.urls")),
 ]
+
+# JSON under /api/, the usual pages elsewhere (binhyen/api/errors.py)
+handler400 = "binhyen.api.errors.bad_request"
+handler404 = "binhyen.api.errors.page_not_found"
+handler500 = "binhyen.api.errors.server_error"

@@ -1,4 +1,4 @@
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from binhyen.accounts.scoping import PUBLIC
 
@@ -7,5 +7,7 @@ class SchemaView(SpectacularAPIView):
     scoping = PUBLIC
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served as a file (no inline script: CSP)."""
+
     scoping = PUBLIC

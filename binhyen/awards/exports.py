@@ -1,21 +1,22 @@
 """The conference list of an occasion as XLSX and as a DOCX annex.
 
 XLSX: one row per award, numbers and dates as such, text always text (a cell starting
-with = + - @ is never a formula). DOCX (python-docx, no template): A4, Times New Roman,
-the title "DANH SÁCH KHEN THƯỞNG" with the occasion, then one table per form and
-authority (STT, recipient, unit, achievements) with the sentence of its counts under it.
+with = + - @ is never a formula: core.spreadsheets.safe). DOCX (python-docx, no
+template): A4, Times New Roman, the title "DANH SÁCH KHEN THƯỞNG" with the occasion,
+then one table per form and authority (STT, recipient, unit, achievements) with the
+sentence of its counts under it. Text goes into both without the control characters
+their XML cannot hold.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from binhyen.schemes.exports import FORMULA_START
+from binhyen.core.spreadsheets import safe
 
 from .models import Occasion
 from .queries import ConferenceGroup, achievements_text
@@ -45,31 +46,13 @@ def _headers() -> list[str]:
     ]
 
 
-def _xlsx_cell(ws, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    return value
-
-
 def write_xlsx(occasion: Occasion, groups: list[ConferenceGroup], target) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(_("Awards")[:31])
-    ws.append([_xlsx_cell(ws, occasion.name)])
-    ws.append([_xlsx_cell(ws, h) for h in _headers()])
+    ws.append([safe.cell(ws, occasion.name)])
+    ws.append(safe.row(ws, _headers()))
     for group in groups:
         for number, n in enumerate(group.nominations, start=1):
             row = [
@@ -85,24 +68,27 @@ def write_xlsx(occasion: Occasion, groups: list[ConferenceGroup], target) -> Non
                 n.decision_date,
                 n.signer,
             ]
-            ws.append([_xlsx_cell(ws, v) for v in row])
+            ws.append(safe.row(ws, row))
     summary = book.create_sheet(_("Counts")[:31])
-    summary.append([_xlsx_cell(summary, h) for h in (
+    summary.append(safe.row(summary, (
         _("Award form"), _("Issuing authority"), _("Collectives"), _("Individuals"),
         _("Households"), _("Total"), _("Sentence"),
-    )])  # fmt: skip
+    )))  # fmt: skip
     for group in groups:
         c = group.counts
         summary.append(
-            [
-                _xlsx_cell(summary, group.form_name),
-                _xlsx_cell(summary, group.authority_name),
-                c.get("collective", 0),
-                c.get("individual", 0),
-                c.get("household", 0),
-                group.total,
-                _xlsx_cell(summary, group.sentence),
-            ]
+            safe.row(
+                summary,
+                [
+                    group.form_name,
+                    group.authority_name,
+                    c.get("collective", 0),
+                    c.get("individual", 0),
+                    c.get("household", 0),
+                    group.total,
+                    group.sentence,
+                ],
+            )
         )
     book.save(target)
 
@@ -140,7 +126,7 @@ def _paragraph(container, text="", *, bold=False, italic=False, size=None, align
 
     paragraph = container.add_paragraph()
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(safe.xml_text(text))  # a control character would fail
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)
@@ -192,7 +178,7 @@ def _table(document, group: ConferenceGroup) -> None:
             p.paragraph_format.space_after = Pt(0)
             if i == 0:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            p.add_run(text)
+            p.add_run(safe.xml_text(text))
 
 
 def write_docx(occasion: Occasion, groups: list[ConferenceGroup], target) -> None:

@@ -39,6 +39,7 @@ class AwardForm(models.Model):
     authorities = models.ManyToManyField(
         "Authority", verbose_name=_("issuing authorities"), blank=True, related_name="forms"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("award form")
@@ -55,6 +56,7 @@ class Authority(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=30, choices=AuthorityLevel.choices)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("issuing authority")
@@ -75,6 +77,7 @@ class Occasion(models.Model):
     )
     period_start = models.DateField(_("achievements from"))
     period_end = models.DateField(_("achievements to"))
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("occasion")
@@ -111,6 +114,7 @@ class Person(Searchable):
         _("in the movement since (year)"), null=True, blank=True
     )
     under_prosecution = models.BooleanField(_("under prosecution"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("person")

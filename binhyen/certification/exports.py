@@ -9,7 +9,7 @@ as one XLSX workbook with two sheets:
 
 Numbers are number cells (the year, households; the share as a fraction shown as a
 percentage), dates are date cells (dd/mm/yyyy), and text is always text: a cell starting
-with = + - @ is never a formula (reports.documents.workbook._no_formulas)."""
+with = + - @ is never a formula (core.spreadsheets.safe)."""
 
 from __future__ import annotations
 
@@ -21,17 +21,15 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from binhyen.core.spreadsheets import safe
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.models import AdminUnit
-from binhyen.reports.documents.workbook import _no_formulas
 
 from .choices import Status
 from .importers import COLUMNS, REGISTRATIONS
 from .models import Certification
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@")
-DATE_FORMAT = "dd/mm/yyyy"
 DECISIONS = "decisions"
 
 
@@ -138,15 +136,10 @@ def decision_row(cert: Certification) -> list:
 def _put(sheet, row: int, column: int, value, kind: str) -> None:
     if value is None or value == "":
         return
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula (and _no_formulas checks again)
-        cell.number_format = "@"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif kind == "percent":
+    cell = safe.put(sheet, row, column, value)
+    if isinstance(value, str | dt.date):
+        return
+    if kind == "percent":
         cell.number_format = "0.0%"
     elif isinstance(value, int):
         cell.number_format = "0"
@@ -182,8 +175,8 @@ def workbook(queryset: QuerySet[Certification], title: str = "") -> bytes:
         map(registration_row, certs),
     )
     _sheet(book, DECISIONS, DECISION_COLUMNS, map(decision_row, certs))
-    _no_formulas(book)
-    book.properties.title = title or _("Certification lists")
+    safe.no_formulas(book)
+    book.properties.title = safe.xml_text(title) or _("Certification lists")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

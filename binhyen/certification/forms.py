@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import restrict
 from binhyen.core.forms import DATE_ATTRS, date_field
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -319,6 +320,7 @@ class CriteriaSetForm(forms.Form):
                     "province": criteria_set.province_id,
                 }
             )
+        carry_version(self, criteria_set)  # after the freezing above: the version is sent
 
 
 class CopySetForm(forms.Form):

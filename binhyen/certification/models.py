@@ -34,6 +34,7 @@ class CriteriaSet(models.Model):
         related_name="+",
         help_text=_("Empty for the national criteria."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("criteria set")
@@ -50,6 +51,7 @@ class Criterion(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     text = models.TextField(_("criterion"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("criterion")

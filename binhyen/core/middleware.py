@@ -1,4 +1,7 @@
+from urllib.parse import unquote
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 from .audit import AuditContext, _context
 
@@ -30,3 +33,17 @@ class AuditContextMiddleware:
 def ratelimit_ip(request) -> str:
     """The address rate limits count (settings.RATELIMIT_IP_META_KEY)."""
     return client_ip(request) or "0.0.0.0"
+
+
+class NullCharacterMiddleware:
+    """PostgreSQL cannot store or compare text holding a NUL character: an address that
+    carries one (in its path or its query) is refused with 400 before any query sees it,
+    on pages as in the API (forms and serializers refuse NUL in bodies themselves)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)

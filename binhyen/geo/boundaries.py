@@ -5,7 +5,9 @@ matched to the unit bearing its code on a date, its geometry checked (Polygon or
 MultiPolygon, lon −180..180, lat −90..90, closed rings of at least four positions),
 optionally simplified (Douglas–Peucker per ring, rings stay closed) and rounded to 5
 decimals (about a metre). Any bad feature refuses the whole file with the list of
-errors (feature index, code, message); codes that match no unit are listed, not refused.
+errors (feature index, code, what of it is refused, message): a code property that is
+not a unit code at all (a 100,000-character text, a formula) is refused; a well-formed
+code that matches no unit on the date is listed, not refused.
 Re-importing replaces the boundaries of the units in the file and leaves the others.
 The write is one bulk upsert with one summary audit row. See docs/boundaries.md.
 """
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhyen.core import audit
+from binhyen.core.spreadsheets.cells import CODE_RE, shown
 
 from . import queries
 from .choices import LEVEL_RANK, Level
@@ -61,6 +64,7 @@ class FeatureError:
     index: int | None  # position of the feature in the collection (0-based); None: the file
     code: str
     message: str
+    field: str = ""  # what of the feature is refused: its code property or its geometry
 
     def __str__(self) -> str:
         if self.index is None:
@@ -68,6 +72,8 @@ class FeatureError:
         where = _("feature %(i)d") % {"i": self.index}
         if self.code:
             where += f" ({self.code})"
+        if self.field:
+            where += f" [{self.field}]"
         return f"{where}: {self.message}"
 
 
@@ -349,6 +355,7 @@ def import_boundaries(
             errors.append(FeatureError(index, "", _("not a GeoJSON Feature")))
             continue
         code, numeric = feature_code(feature.get("properties"), code_property)
+        prop = code_property or "code"
         if not code:
             message = (
                 _("no %(name)s property") % {"name": code_property}
@@ -356,12 +363,16 @@ def import_boundaries(
                 else _("no code property (tried %(names)s; name it with --code-property)")
                 % {"names": ", ".join(CODE_PROPERTIES[:6])}
             )
-            errors.append(FeatureError(index, "", message))
+            errors.append(FeatureError(index, "", message, prop))
+            continue
+        if not CODE_RE.match(code):  # not a code at all (not a code of no unit: listed)
+            message = _("'%(code)s' is not a unit code") % {"code": shown(code)}
+            errors.append(FeatureError(index, shown(code), message, prop))
             continue
         try:
             geometry, bbox = clean_geometry(feature.get("geometry"), simplify)
         except GeometryError as exc:
-            errors.append(FeatureError(index, code, str(exc)))
+            errors.append(FeatureError(index, code, str(exc), "geometry"))
             continue
         pending.append((index, code, numeric, geometry, bbox))
 
@@ -382,6 +393,7 @@ def import_boundaries(
                     code,
                     _("unit %(code)s already has a boundary in feature %(i)d")
                     % {"code": unit.code, "i": first_of[unit.pk]},
+                    code_property or "code",
                 )
             )
             continue

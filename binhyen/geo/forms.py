@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.stale import carry_version
+
 from . import queries
 from .choices import Level, NewRuralStatus
 
@@ -40,6 +42,7 @@ class UnitAttributesForm(forms.Form):
         if unit is not None and unit.level not in (Level.COMMUNE, Level.RESIDENTIAL_AREA):
             del self.fields["year"]
             del self.fields["new_rural_status"]
+        carry_version(self, unit)
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ Lineage files: old_commune_code,new_commune_code.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from binhyen.core.spreadsheets import reading
+from binhyen.core.spreadsheets.cells import Formula, shown
 from binhyen.core.text import fold
 
 from .choices import Level
@@ -92,21 +95,29 @@ def type_word_of(name: str) -> str:
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, cells) of a CSV or XLSX file, cells as stripped text."""
+    """Header and (line number, cells) of a CSV or XLSX file, cells as stripped text.
+    A malformed file is refused with the line and column where it is (core.spreadsheets
+    .reading: text that is not UTF-8, formulas, a damaged sheet)."""
     label = path.name
     if not path.exists():
         raise FileRejected([RowError(label, 0, "", _("file not found"))])
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return _read_xlsx(path)
     raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected([RowError(label, 0, "", reading.not_readable(path))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, column, _message = reading.not_utf8(path)
         msg = _("the file is not UTF-8 text (save it as CSV UTF-8)")
-        raise FileRejected([RowError(label, line, "", msg)]) from exc
+        raise FileRejected([RowError(label, line, fold(column), msg)]) from exc
     reader = csv.reader(io.StringIO(text))
-    rows = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(reader, start=1)]
+    try:
+        rows = [(n, [_clean(c) for c in cells]) for n, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        line, column, message = reading.csv_error(path, exc, reader.line_num)
+        raise FileRejected([RowError(label, line, fold(column), message)]) from exc
     rows = [(n, cells) for n, cells in rows if any(cells)]
     if not rows:
         raise FileRejected([RowError(label, 0, "", _("the file is empty"))])
@@ -116,21 +127,40 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def _read_xlsx(path: Path):
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
+    try:  # formulas as formulas: refused below, never their last computed value
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken file
         msg = _("the file cannot be read as an Excel workbook")
         raise FileRejected([RowError(path.name, 0, "", msg)]) from exc
-    sheet = book.worksheets[0]
-    rows = []
-    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else _clean(str(v)) for v in values]
-        if any(cells):
-            rows.append((n, cells))
-    book.close()
+    rows, errors, header = [], [], []
+    try:
+        for n, values in enumerate(reading.sheet_values(book.worksheets[0]), start=1):
+            cells = ["" if v is None else _clean(str(v)) for v in values]
+            if not header and any(cells):
+                header = [fold(c) for c in cells]
+            for i, value in enumerate(values):
+                if isinstance(value, Formula):
+                    column = header[i] if i < len(header) else ""
+                    errors.append(RowError(path.name, n, column, _formula(value)))
+            if any(cells):
+                rows.append((n, cells))
+    except reading.SheetUnreadable as exc:
+        msg = _("the file cannot be read as an Excel workbook")
+        errors.append(RowError(path.name, exc.line, "", msg))
+    finally:
+        book.close()
+    if errors:
+        raise FileRejected(errors)
     if not rows:
         raise FileRejected([RowError(path.name, 0, "", _("the file is empty"))])
-    return [fold(c) for c in rows[0][1]], rows[1:]
+    return header, rows[1:]
+
+
+def _formula(value: str) -> str:
+    return _(
+        "The cell holds a formula (%(text)s): only values are imported. "
+        "Copy the column and paste it as values."
+    ) % {"text": shown(value)}
 
 
 def _clean(cell: str) -> str:
@@ -139,11 +169,19 @@ def _clean(cell: str) -> str:
 
 
 def _columns(label: str, header: list[str], wanted: list[str]) -> dict[str, int]:
-    missing = [c for c in wanted if c not in header]
-    if missing:
-        msg = _("missing column(s): %(cols)s") % {"cols": ", ".join(missing)}
-        raise FileRejected([RowError(label, 1, "", msg)])
+    _require(label, [c for c in wanted if c not in header])
     return {c: header.index(c) for c in wanted}
+
+
+def _require(label: str, missing: list[str]) -> None:
+    """Refuse a header without these columns: each on its column, at the header row."""
+    if missing:
+        raise FileRejected(
+            [
+                RowError(label, 1, name, _("missing column(s): %(cols)s") % {"cols": name})
+                for name in missing
+            ]
+        )
 
 
 def _cell(cells: list[str], index: int) -> str:
@@ -172,7 +210,7 @@ def read_units(path: Path) -> list[UnitRow]:
 def _check(label, line, code, name, errors) -> bool:
     ok = True
     if not CODE_RE.match(code):
-        msg = _("'%(code)s' is not a unit code") % {"code": code}
+        msg = _("'%(code)s' is not a unit code") % {"code": shown(code)}
         errors.append(RowError(label, line, "code", msg))
         ok = False
     if not name:
@@ -199,7 +237,7 @@ def _read_project_layout(label, header, body):
             errors.append(RowError(label, line, "level", msg))
             ok = False
         if parent and not CODE_RE.match(parent):
-            msg = _("'%(code)s' is not a unit code") % {"code": parent}
+            msg = _("'%(code)s' is not a unit code") % {"code": shown(parent)}
             errors.append(RowError(label, line, "parent_code", msg))
             ok = False
         if ok:
@@ -216,7 +254,7 @@ def _read_area_layout(label, header, body):
         type_word = _cell(cells, cols["type"]) or type_word_of(name)
         ok = _check(label, line, code, name, errors)
         if not CODE_RE.match(commune):
-            msg = _("'%(code)s' is not a unit code") % {"code": commune}
+            msg = _("'%(code)s' is not a unit code") % {"code": shown(commune)}
             errors.append(RowError(label, line, "commune_code", msg))
             ok = False
         if ok:
@@ -231,10 +269,7 @@ def _read_area_layout(label, header, body):
 def _read_gso_layout(label, header, body):
     roles = {GSO_HEADERS[h]: i for i, h in enumerate(header) if h in GSO_HEADERS}
     needed = ["province_name", "province_code", "commune_name", "commune_code"]
-    missing = [r for r in needed if r not in roles]
-    if missing:
-        msg = _("missing column(s): %(cols)s") % {"cols": ", ".join(missing)}
-        raise FileRejected([RowError(label, 1, "", msg)])
+    _require(label, [r for r in needed if r not in roles])
     has_district = "district_code" in roles and "district_name" in roles
     rows: list[UnitRow] = []
     errors: list[RowError] = []
@@ -278,7 +313,7 @@ def read_lineage(path: Path) -> list[LineageRow]:
         old, new = _cell(cells, cols["old_commune_code"]), _cell(cells, cols["new_commune_code"])
         for column, code in (("old_commune_code", old), ("new_commune_code", new)):
             if not CODE_RE.match(code):
-                msg = _("'%(code)s' is not a unit code") % {"code": code}
+                msg = _("'%(code)s' is not a unit code") % {"code": shown(code)}
                 errors.append(RowError(path.name, line, column, msg))
         rows.append(LineageRow(line, old, new))
     if errors:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from binhyen.accounts.choices import WRITER_ROLES, Role
 from binhyen.accounts.jurisdiction import can_access_unit
 from binhyen.accounts.scoping import JURISDICTION, PUBLIC, scoping
+from binhyen.core import stale
 from binhyen.core.queries import audit_entries_for
 
 from . import queries, services
@@ -107,6 +108,18 @@ def _attributes_form(unit: AdminUnit, data=None) -> UnitAttributesForm:
     return UnitAttributesForm(data, unit=unit, initial=initial)
 
 
+def _stale_attributes(request, form: UnitAttributesForm, unit: AdminUnit):
+    """Nothing was written (nor the new-rural status): their saved attributes where they
+    differ from what was ticked, the form as ticked with the version now saved."""
+    current = AdminUnit.objects.get(pk=unit.pk)
+    theirs = {name: getattr(current, name) for name in services.units.ATTRIBUTE_FIELDS}
+    shown_stale = stale.stale_context(form, theirs)
+    form = _attributes_form(current, stale.resubmitted(request.POST, current))
+    form.is_valid()
+    context = {"form": form, "unit": current, **shown_stale}
+    return render(request, "geo/unit_attributes_error.html", context, status=409)
+
+
 @scoping(JURISDICTION)
 @login_required
 @require_POST
@@ -118,9 +131,11 @@ def edit_attributes(request, unit_id: int):
     form = _attributes_form(unit, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        services.update_unit_attributes(
-            unit, **{name: data[name] for name in services.units.ATTRIBUTE_FIELDS}
-        )
+        values = {name: data[name] for name in services.units.ATTRIBUTE_FIELDS}
+        try:
+            services.update_unit_attributes(unit, version=data.get("version"), **values)
+        except stale.StaleEdit:
+            return _stale_attributes(request, form, unit)
         if data.get("year"):
             services.set_new_rural_status(unit, data["year"], data["new_rural_status"] or None)
         messages.success(request, _("Saved."))

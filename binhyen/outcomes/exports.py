@@ -3,12 +3,11 @@
 The columns are those of the register's import layout (importers.columns) without a
 managed person's identity, which is never exported: a person is named by their code.
 An exported file can be corrected and imported back; importing it unchanged changes
-nothing. Text is always written as text: a cell starting with = + - @ is never a
-formula, and code columns carry the Text format so that Excel keeps leading zeros."""
+nothing. Cells go through core.spreadsheets.safe: text is always text (a cell starting
+with = + - @ is never a formula) in the Text format, so Excel keeps leading zeros."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -17,8 +16,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
-from binhyen.schemes.exports import FORMULA_START, ref_of
-from binhyen.schemes.importers.columns import DATE, Column
+from binhyen.core.spreadsheets import safe
+from binhyen.schemes.exports import ref_of
+from binhyen.schemes.importers.columns import Column
 
 from .importers.columns import COLUMNS, EXPORT_COLUMNS
 from .registers import LEDGERS, MANAGED, SLUGS
@@ -65,32 +65,14 @@ def rows_of(slug: str, qs: QuerySet) -> Iterator[list]:
     return _managed_rows(qs) if slug == MANAGED else _ledger_rows(slug, qs)
 
 
-def _cell(ws, value, is_date: bool):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.number_format = "@"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-        return cell
-    if is_date and isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    return value
-
-
 def write_sheet(book, name: str, columns: list[Column], rows: Iterable[list]) -> None:
     ws = book.create_sheet(name)
-    dates = [c.type == DATE for c in columns]
     ws.append([c.name for c in columns])
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([_cell(ws, v, d) for v, d in zip(row, dates, strict=True)])
+        if len(row) != len(columns):
+            raise ValueError(f"{name}: {len(row)} values for {len(columns)} columns")
+        ws.append(safe.row(ws, row))
 
 
 def write_xlsx(slug: str, queryset: QuerySet | None, target: IO[bytes] | str) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhyen.core.forms import apply_service_errors, date_field
 from binhyen.core.spreadsheets.cells import CellError
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 
 from . import indicators
@@ -88,6 +89,7 @@ class FigureForm(forms.Form):
         self.user = user
         self.instance = instance
         self.fields["indicator"].choices = indicator_choices()
+        carry_version(self, instance)
 
     def clean_value(self):
         try:

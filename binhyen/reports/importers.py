@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binhyen.core.spreadsheets import reading
-from binhyen.core.spreadsheets.cells import CODE, DATE, TEXT, CellError, Column, parse_cell
+from binhyen.core.spreadsheets.cells import CODE, DATE, TEXT, CellError, Column, parse_cell, shown
 from binhyen.core.spreadsheets.cells import col as _c
 from binhyen.core.spreadsheets.reading import Layout
 from binhyen.core.spreadsheets.runs import ImportRun
@@ -126,7 +126,7 @@ def parse_number(text: str) -> Decimal:
     if text.startswith("-"):
         sign, text = "-", text[1:]
     if not text or not re.fullmatch(r"[\d.,]+", text) or not text[0].isdigit():
-        raise CellError(_("'%(text)s' is not a number.") % {"text": raw})
+        raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)})
     dots, commas = text.count("."), text.count(",")
     if dots and commas:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -135,7 +135,7 @@ def parse_number(text: str) -> Decimal:
         if whole.count(decimal_mark) or not re.fullmatch(
             rf"\d{{1,3}}(\{group_mark}\d{{3}})+", whole
         ):
-            raise CellError(_("'%(text)s' is not a number.") % {"text": raw})
+            raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)})
         number = whole.replace(group_mark, "") + "." + fraction
     elif dots:
         if GROUPED_DOTS.match(text):
@@ -143,7 +143,7 @@ def parse_number(text: str) -> Decimal:
         elif dots == 1:
             number = text  # 12.5: a decimal point (never a group of three digits)
         else:
-            raise CellError(_("'%(text)s' is not a number.") % {"text": raw})
+            raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)})
     elif commas:
         if commas > 1 and GROUPED_COMMAS.match(text):
             number = text.replace(",", "")  # 1,234,567
@@ -153,18 +153,18 @@ def parse_number(text: str) -> Decimal:
                     "'%(text)s' is ambiguous: write thousands with a dot (38.578) and "
                     "decimals with a comma (12,5)."
                 )
-                % {"text": raw}
+                % {"text": shown(raw)}
             )
         elif commas == 1:
             number = text.replace(",", ".")  # 12,5: the Vietnamese decimal comma
         else:
-            raise CellError(_("'%(text)s' is not a number.") % {"text": raw})
+            raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)})
     else:
         number = text
     try:
         return Decimal(sign + number)
     except InvalidOperation:
-        raise CellError(_("'%(text)s' is not a number.") % {"text": raw}) from None
+        raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)}) from None
 
 
 def parse_qualifier(text: str) -> str:
@@ -176,7 +176,7 @@ def parse_qualifier(text: str) -> str:
                 "'%(text)s' is not a qualifier: write exact, at least or about "
                 "(chính xác, trên, khoảng)."
             )
-            % {"text": text}
+            % {"text": shown(text)}
         )
     return str(found)
 
@@ -184,7 +184,7 @@ def parse_qualifier(text: str) -> str:
 def parse_value(raw) -> tuple[Decimal, str | None]:
     """The value cell: the number and the qualifier written before it (None if none)."""
     if isinstance(raw, bool):
-        raise CellError(_("'%(text)s' is not a number.") % {"text": raw})
+        raise CellError(_("'%(text)s' is not a number.") % {"text": shown(raw)})
     if isinstance(raw, int):
         return Decimal(raw), None
     if isinstance(raw, float):
@@ -194,7 +194,7 @@ def parse_value(raw) -> tuple[Decimal, str | None]:
     text = str(raw).strip()
     m = PREFIX_RE.match(text)
     if m is None:
-        raise CellError(_("'%(text)s' is not a number.") % {"text": text})
+        raise CellError(_("'%(text)s' is not a number.") % {"text": shown(text)})
     word = m.group("word").strip()
     return parse_number(m.group("number")), (parse_qualifier(word) if word else None)
 
@@ -296,7 +296,7 @@ class _Run(ImportRun):
             message = _(
                 "The same indicator, unit, period and breakdown appear twice (first at %(where)s)."
             )
-            self.error(row, "", message % {"where": first})
+            self.error(row, "indicator", message % {"where": first})  # the key's first column
             return False
         return True
 

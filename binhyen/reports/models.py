@@ -42,6 +42,7 @@ class ReportedFigure(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("reported figure")

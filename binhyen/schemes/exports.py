@@ -7,14 +7,14 @@ importing it unchanged changes nothing. "groups" exports three sheets: the group
 households in them (one row per membership) and their members.
 
 The workbook is written with openpyxl's write-only mode (rows go to disk as they are
-made) into a temporary file that is then streamed. Text is always written as text:
-a cell starting with = + - @ is never a formula, and code columns carry the Text format
-so that Excel keeps their leading zeros when someone edits them.
+made) into a temporary file that is then streamed. Cells go through
+core.spreadsheets.safe: text is always text (a cell starting with = + - @ is never a
+formula) in the Text format, so that Excel keeps the leading zeros of codes when someone
+edits them; dates are date cells (dd/mm/yyyy).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -23,13 +23,14 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse
 from django.utils import timezone
 
-from .importers.columns import COLUMNS, DATE
+from binhyen.core.spreadsheets import safe
+
+from .importers.columns import COLUMNS
 from .models import Group, GroupHousehold, GroupMember, SchemeEvent
 from .services.imports import KINDS
 
 EXPORT_KINDS = ("types", "hosts", "points", "groups")
 SHEETS = {"groups": ("groups", "households", "members")}
-FORMULA_START = ("=", "+", "-", "@")
 CHUNK = 2000
 
 
@@ -183,33 +184,16 @@ ROWS = {
 }
 
 
-def _cell(ws, value, is_date: bool):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.number_format = "@"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-        return cell
-    if is_date and isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    return value
-
-
 def write_sheet(book, kind: str, rows: Iterable[list]) -> None:
     """A sheet named by the kind: the header row (column names), then the rows."""
     ws = book.create_sheet(kind)
-    dates = [c.type == DATE for c in COLUMNS[kind]]
-    ws.append([c.name for c in COLUMNS[kind]])
+    columns = COLUMNS[kind]
+    ws.append([c.name for c in columns])
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([_cell(ws, v, d) for v, d in zip(row, dates, strict=True)])
+        if len(row) != len(columns):
+            raise ValueError(f"{kind}: {len(row)} values for {len(columns)} columns")
+        ws.append(safe.row(ws, row))
 
 
 def write_xlsx(kind: str, queryset: QuerySet | None, target: IO[bytes] | str) -> None:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "csp",
     "leaflet",
     "binhyen.core",
     "binhyen.geo",
@@ -52,7 +53,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "binhyen.core.middleware.NullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # outside the session and auth middleware: their database errors answer 503 too
+    "binhyen.core.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "binhyen.core.locale.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,15 +94,27 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'binhyen.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+    # persistent connections are checked before reuse: after a database restart the
+    # first request reconnects instead of failing (binhyen/core/faults.py)
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers take the lock when their transaction begins and wait for it up to 20 s,
+    # instead of failing with "database is locked" when two requests write at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 # A streaming replica of the PostgreSQL primary: reports and dashboards read from it
 # (ADR 0010, binhyen/core/db_router.py). Tests mirror it onto default.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **dj_database_url.parse(
-            DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            conn_health_checks=True,
         ),
         "TEST": {"MIRROR": "default"},
     }
@@ -156,6 +173,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind TLS (docs/deployment.md): HSTS for a year, http:// redirected to https://. The
+# proxy in front says which scheme the browser used (only trusted with TRUSTED_PROXY).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# /healthz/ answers load balancers over plain HTTP inside the network
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -171,13 +197,14 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "binhyen.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["binhyen.accounts.permissions.DeclaredScoping"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "binhyen.api.pagination.Pagination",
+    "EXCEPTION_HANDLER": "binhyen.api.errors.exception_handler",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -200,6 +227,9 @@ LOGGING = {
     },
 }
 TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # Serve static files straight from the apps (no collectstatic) in development and tests;
 # production runs `binhyen collectstatic` and WhiteNoise serves the collected files.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_APPS", DEBUG)
@@ -215,3 +245,27 @@ BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", "")
 # e.g. https://tiles.example.vn/{z}/{x}/{y}.png. Empty: markers on a plain background.
 MAP_TILES_URL = env_str("MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp): scripts only from the app's own files, so no inline
+# script or handler runs, whatever a record's text carries. Inline style attributes stay
+# allowed (widths of bars and table columns); user text is escaped, never markup.
+_TILE_HOSTS = []
+if MAP_TILES_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILES_URL)
+    _TILE_HOSTS = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_TILE_HOSTS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -30,8 +30,8 @@ birth_year, arrested_on.
 Sheet "seized_items" (SEIZED_ITEM_COLUMNS): case_unit, case_number, description,
 quantity, measure.
 
-Text cells are always text (a value starting with = + - @ is never a formula); dates are
-date cells formatted dd/mm/yyyy.
+Cells go through core.spreadsheets.safe: text is always text (a value starting with
+= + - @ is never a formula); dates are date cells formatted dd/mm/yyyy.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
-from binhyen.schemes.exports import FORMULA_START, ref_of
+from binhyen.core.spreadsheets import safe
+from binhyen.schemes.exports import ref_of
 
 from .models import Case, SeizedItem, Suspect, Tip
 
@@ -156,35 +157,12 @@ def seized_item_rows(cases: QuerySet[Case]) -> Iterator[list]:
         yield [i.case.unit.code, i.case.number, i.description, i.quantity, i.measure]
 
 
-def _cell(ws, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.number_format = "@"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-        return cell
-    if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "dd/mm/yyyy hh:mm"
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    return value
-
-
 def _sheet(book, name: str, columns: tuple[str, ...], rows: Iterable[list]) -> None:
     ws = book.create_sheet(name)
     ws.append(list(columns))
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([_cell(ws, v) for v in row])
+        ws.append(safe.row(ws, row))
 
 
 def write_tips(queryset: QuerySet[Tip] | None, target: IO[bytes] | str) -> None:

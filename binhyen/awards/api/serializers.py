@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from binhyen.accounts.jurisdiction import restrict
+from binhyen.core.stale import api_version_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.api.serializers import UnitRefSerializer
 from binhyen.geo.models import AdminUnit
@@ -78,16 +79,20 @@ class OccasionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Occasion
-        fields = ["id", "name", "kind", "held_on", "unit", "period_start", "period_end"]
+        fields = ["id", "name", "kind", "held_on", "unit", "period_start", "period_end", "version"]
 
 
 class OccasionWriteSerializer(serializers.Serializer):
+    """An edit (PATCH) may send the `version` it read: if someone saved the occasion
+    since, the answer is 409 and nothing changes."""
+
     name = serializers.CharField(max_length=max_length(Occasion, "name"))
     kind = EnumField(OccasionKind.choices, "AwardOccasionKind")
     held_on = serializers.DateField()
     unit = UnitCodeField(help_text="Code of the organising unit on the day it is held.")
     period_start = serializers.DateField()
     period_end = serializers.DateField()
+    version = api_version_field()
 
     def validate(self, attrs):
         on = attrs.get("held_on") or (self.instance.held_on if self.instance else None)

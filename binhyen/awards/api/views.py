@@ -9,7 +9,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from binhyen.schemes.api.views.base import RegistryView, created, require
+from binhyen.schemes.api.views.base import STALE, RegistryView, created, require
 
 from .. import permissions, queries, services
 from ..filtersets import NominationFilterSet
@@ -44,7 +44,9 @@ class AuthorityViewSet(RegistryView, viewsets.ReadOnlyModelViewSet):
         tags=TAGS, request=s.OccasionWriteSerializer, responses={201: s.OccasionSerializer}
     ),
     partial_update=extend_schema(
-        tags=TAGS, request=s.OccasionWriteSerializer, responses=s.OccasionSerializer
+        tags=TAGS,
+        request=s.OccasionWriteSerializer,
+        responses={200: s.OccasionSerializer, 409: STALE},
     ),
 )
 class OccasionViewSet(
@@ -63,6 +65,7 @@ class OccasionViewSet(
     def create(self, request):
         require(permissions.can_write_anywhere(request.user))
         values = dict(self.write_serializer(s.OccasionWriteSerializer).validated_data)
+        values.pop("version", None)
         occasion = services.create_occasion(request.user, **values)
         return created(s.OccasionSerializer(occasion).data)
 
@@ -76,7 +79,7 @@ class OccasionViewSet(
         return Response(s.OccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
 
     @extend_schema(tags=TAGS, responses=s.ConferenceGroupSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, unpaged
     def conference(self, request, pk=None):
         occasion = self.get_object()
         data = []

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.schemes.services.checks import fail
 
 from ..choices import AuthorityLevel, FormKind
@@ -67,11 +68,15 @@ def create_form(user, *, authorities=(), **values) -> AwardForm:
 
 
 @transaction.atomic
-def update_form(user, form: AwardForm, *, authorities=None, **values) -> AwardForm:
-    """Change a form; `authorities` None leaves them as they are."""
+def update_form(
+    user, form: AwardForm, *, authorities=None, version: int | None = None, **values
+) -> AwardForm:
+    """Change a form; `authorities` None leaves them as they are. With `version`,
+    refused (StaleEdit) if the form was saved by someone else since."""
     _require_editor(user)
     _unknown(values, FORM_FIELDS)
-    locked = AwardForm.objects.select_for_update().get(pk=form.pk)
+    locked = stale.lock(AwardForm, form.pk, version)
+    stale.bump(locked)
     for name, value in values.items():
         setattr(locked, name, value)
     _save_form(locked, None if authorities is None else list(authorities))
@@ -96,10 +101,14 @@ def create_authority(user, **values) -> Authority:
 
 
 @transaction.atomic
-def update_authority(user, authority: Authority, **values) -> Authority:
+def update_authority(
+    user, authority: Authority, *, version: int | None = None, **values
+) -> Authority:
+    """Change an authority; with `version`, refused (StaleEdit) if it was saved since."""
     _require_editor(user)
     _unknown(values, AUTHORITY_FIELDS)
-    locked = Authority.objects.select_for_update().get(pk=authority.pk)
+    locked = stale.lock(Authority, authority.pk, version)
+    stale.bump(locked)
     for name, value in values.items():
         setattr(locked, name, value)
     _check_authority(locked)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.schemes.services.checks import fail
 
 from ..choices import OccasionKind
@@ -50,16 +51,18 @@ def create_occasion(user, **values) -> Occasion:
 
 
 @transaction.atomic
-def update_occasion(user, occasion: Occasion, **values) -> Occasion:
+def update_occasion(user, occasion: Occasion, *, version: int | None = None, **values) -> Occasion:
+    """Change an occasion; with `version`, refused (StaleEdit) if it was saved since."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"not occasion fields: {sorted(unknown)}")
-    locked = Occasion.objects.select_for_update().get(pk=occasion.pk)
+    locked = stale.lock(Occasion, occasion.pk, version)
     if not can_write_unit(user, locked.unit):
         fail("unit", _("This unit is outside your jurisdiction."))
     for name, value in values.items():
         setattr(locked, name, value)
     _check(user, locked)
+    stale.bump(locked)
     locked.save()
     occasion.__dict__.update(locked.__dict__)
     return occasion

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from binhyen.core import crypto
+from binhyen.core import crypto, stale
 from binhyen.geo import queries as geo_queries
 from binhyen.outcomes.services.managed import _clean
 from binhyen.outcomes.services.managed import id_key as _outcomes_id_key
@@ -120,12 +120,13 @@ def create_person(user, **values) -> Person:
 
 
 @transaction.atomic
-def update_person(user, person: Person, **values) -> Person:
-    """Correct a person; `id_number` absent leaves it, "" clears it."""
+def update_person(user, person: Person, *, version: int | None = None, **values) -> Person:
+    """Correct a person; `id_number` absent leaves it, "" clears it. With `version`,
+    refused (StaleEdit) if the person was saved by someone else since."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"not person fields: {sorted(unknown)}")
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked = stale.lock(Person, person.pk, version)
     if not can_write_unit(user, locked.unit):
         fail("unit", _("This unit is outside your jurisdiction."))
     number = (
@@ -139,6 +140,7 @@ def update_person(user, person: Person, **values) -> Person:
     if id_key(number) != locked.id_key:
         locked.id_number = crypto.encrypt(number)
         locked.id_key = id_key(number)
+    stale.bump(locked)
     locked.save()
     person.__dict__.update(locked.__dict__)
     return person

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.scoping import PUBLIC, scoping
+from binhyen.core import stale
 from binhyen.core.forms import submitted
 
 from .. import permissions, queries, services
@@ -35,9 +36,19 @@ def _editor(request) -> None:
         raise PermissionDenied
 
 
-def _edit_page(request, form, title, status=200):
-    context = {"form": form, "title": title}
+def _edit_page(request, form, title, status=200, **extra):
+    context = {"form": form, "title": title, **extra}
     return render(request, "awards/catalogue_form.html", context, status=status)
+
+
+def _stale_page(request, form, current, theirs: dict, title):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    shown_stale = stale.stale_context(form, theirs)
+    form = type(form)(stale.resubmitted(request.POST, current))
+    stale.carry_version(form, current)
+    form.is_valid()
+    return _edit_page(request, form, title, 409, **shown_stale)
 
 
 @scoping(PUBLIC)
@@ -57,6 +68,7 @@ def form_edit(request, pk: int | None = None):
             "authorities": list(award.authorities.all()),
         }
     form = AwardFormForm(request.POST or None, initial=initial)
+    stale.carry_version(form, award)
 
     def save(data):
         values = dict(data)
@@ -67,9 +79,15 @@ def form_edit(request, pk: int | None = None):
 
     title = _("Edit the award form") if award else _("New award form")
     if request.method == "POST":
-        if submitted(form, save):
-            messages.success(request, _("Saved."))
-            return redirect("awards:catalogue")
+        try:
+            if submitted(form, save):
+                messages.success(request, _("Saved."))
+                return redirect("awards:catalogue")
+        except stale.StaleEdit:
+            current = AwardForm.objects.get(pk=award.pk)
+            theirs = {name: getattr(current, name) for name in services.catalogue.FORM_FIELDS}
+            theirs["authorities"] = list(current.authorities.all())
+            return _stale_page(request, form, current, theirs, title)
         return _edit_page(request, form, title, status=400)
     return _edit_page(request, form, title)
 
@@ -83,6 +101,7 @@ def authority_edit(request, pk: int | None = None):
     if authority is not None:
         initial = {n: getattr(authority, n) for n in ("code", "name", "name_en", "level")}
     form = AuthorityForm(request.POST or None, initial=initial)
+    stale.carry_version(form, authority)
 
     def save(data):
         if authority is None:
@@ -92,8 +111,13 @@ def authority_edit(request, pk: int | None = None):
 
     title = _("Edit the issuing authority") if authority else _("New issuing authority")
     if request.method == "POST":
-        if submitted(form, save):
-            messages.success(request, _("Saved."))
-            return redirect("awards:catalogue")
+        try:
+            if submitted(form, save):
+                messages.success(request, _("Saved."))
+                return redirect("awards:catalogue")
+        except stale.StaleEdit:
+            current = Authority.objects.get(pk=authority.pk)
+            theirs = {name: getattr(current, name) for name in services.catalogue.AUTHORITY_FIELDS}
+            return _stale_page(request, form, current, theirs, title)
         return _edit_page(request, form, title, status=400)
     return _edit_page(request, form, title)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.jurisdiction import restrict
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import submitted
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.models import AdminUnit
@@ -58,9 +59,26 @@ def index(request):
     return render(request, "awards/index.html", context)
 
 
-def _occasion_page(request, form, occasion=None, status=200):
-    context = {"form": form, "occasion": occasion, "unit_options": unit_options(request.user)}
+def _occasion_page(request, form, occasion=None, status=200, **extra):
+    context = {
+        "form": form,
+        "occasion": occasion,
+        "unit_options": unit_options(request.user),
+        **extra,
+    }
     return render(request, "awards/occasion_form.html", context, status=status)
+
+
+def _stale_occasion(request, form: OccasionForm, occasion):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = queries.get_occasion_for_user(request.user, occasion.pk)
+    theirs = {name: getattr(current, name) for name in services.occasions.FIELDS}
+    shown_stale = stale.stale_context(form, theirs)
+    form = OccasionForm(stale.resubmitted(request.POST, current))
+    stale.carry_version(form, current)
+    form.is_valid()
+    return _occasion_page(request, form, current, 409, **shown_stale)
 
 
 @scoping(JURISDICTION)
@@ -82,6 +100,7 @@ def occasion_edit(request, pk: int | None = None):
             "period_end": occasion.period_end,
         }
     form = OccasionForm(request.POST or None, initial=initial)
+    stale.carry_version(form, occasion)
     saved = {}
 
     def save(data):
@@ -91,9 +110,12 @@ def occasion_edit(request, pk: int | None = None):
             saved["occasion"] = services.update_occasion(request.user, occasion, **data)
 
     if request.method == "POST":
-        if submitted(form, save):
-            messages.success(request, _("Saved."))
-            return redirect("awards:occasion", pk=saved["occasion"].pk)
+        try:
+            if submitted(form, save):
+                messages.success(request, _("Saved."))
+                return redirect("awards:occasion", pk=saved["occasion"].pk)
+        except stale.StaleEdit:
+            return _stale_occasion(request, form, occasion)
         return _occasion_page(request, form, occasion, status=400)
     return _occasion_page(request, form, occasion)
 

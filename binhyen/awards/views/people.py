@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import submitted
 from binhyen.geo.choices import Level
 
@@ -66,14 +67,28 @@ def _duplicate(request, exc: ValidationError):
     return None
 
 
-def _form_page(request, form, person=None, status=200, duplicate=None):
+def _form_page(request, form, person=None, status=200, duplicate=None, **extra):
     context = {
         "form": form,
         "person": person,
         "duplicate": duplicate,
         "unit_options": unit_options(request.user, PERSON_LEVELS),
+        **extra,
     }
     return render(request, "awards/person_form.html", context, status=status)
+
+
+def _stale_person(request, form: PersonForm, person):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = queries.get_person_for_user(request.user, person.pk)
+    theirs = {name: getattr(current, name) for name in services.people.FIELDS}
+    theirs["id_number"] = id_number_of(current)
+    shown_stale = stale.stale_context(form, theirs)
+    form = PersonForm(stale.resubmitted(request.POST, current))
+    stale.carry_version(form, current)
+    form.is_valid()
+    return _form_page(request, form, current, 409, **shown_stale)
 
 
 @scoping(JURISDICTION)
@@ -96,6 +111,7 @@ def person_edit(request, pk: int | None = None):
             "under_prosecution": person.under_prosecution,
         }
     form = PersonForm(request.POST or None, initial=initial)
+    stale.carry_version(form, person)
     saved = {}
 
     def save(data):
@@ -109,8 +125,11 @@ def person_edit(request, pk: int | None = None):
             raise
 
     if request.method == "POST":
-        if submitted(form, save):
-            messages.success(request, _("Saved."))
-            return redirect("awards:person", pk=saved["person"].pk)
+        try:
+            if submitted(form, save):
+                messages.success(request, _("Saved."))
+                return redirect("awards:person", pk=saved["person"].pk)
+        except stale.StaleEdit:
+            return _stale_person(request, form, person)
         return _form_page(request, form, person, 400, saved.get("duplicate"))
     return _form_page(request, form, person)

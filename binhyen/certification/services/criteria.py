@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -113,15 +114,19 @@ def _check_set(cs: CriteriaSet) -> None:
 
 
 @transaction.atomic
-def save_criteria_set(user, criteria_set: CriteriaSet | None = None, **values) -> CriteriaSet:
+def save_criteria_set(
+    user, criteria_set: CriteriaSet | None = None, *, version: int | None = None, **values
+) -> CriteriaSet:
     """Create a set (criteria_set None) or edit its particulars. Of a used set only the
-    end date may be set (not before its last self-assessment)."""
+    end date may be set (not before its last self-assessment). With `version`, an edit is
+    refused (StaleEdit) if the set was saved by someone else since."""
     unknown = set(values) - set(SET_FIELDS)
     if unknown:
         raise TypeError(f"not criteria set fields: {sorted(unknown)}")
     if criteria_set is not None:
         _require_editor(user, criteria_set.province)
-        cs = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+        cs = stale.lock(CriteriaSet, criteria_set.pk, version)
+        stale.bump(cs)
         if is_used(cs):
             for name in SET_FIELDS:
                 if name == "effective_to" or name not in values:
@@ -191,9 +196,11 @@ def save_criterion(
     code: str = "",
     text: str,
     order: int | None = None,
+    version: int | None = None,
 ) -> Criterion:
     """Add a criterion to an unused set, or edit a criterion's text and order (of an
-    unused set: a used set's criteria do not change; codes never change)."""
+    unused set: a used set's criteria do not change; codes never change). With `version`,
+    an edit is refused (StaleEdit) if the criterion was saved by someone else since."""
     _require_editor(user, criteria_set.province)
     used = is_used(criteria_set)
     text = (text or "").strip()
@@ -218,6 +225,7 @@ def save_criterion(
             fail("code", _("The set already has a criterion %(code)s.") % {"code": code})
     if criterion.criteria_set_id != criteria_set.pk:
         raise ValueError("criterion of another set")
+    given, criterion = criterion, stale.lock(Criterion, criterion.pk, version)
     if code and slugify(code) != criterion.code:
         fail("code", _("The code of a criterion does not change."))
     if used:
@@ -229,7 +237,9 @@ def save_criterion(
     criterion.text = text
     if order is not None:
         criterion.order = order
+    stale.bump(criterion)
     criterion.save()
+    given.__dict__.update(criterion.__dict__)
     return criterion
 
 

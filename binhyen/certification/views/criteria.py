@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import apply_service_errors
 
 from .. import permissions, queries, services
@@ -95,6 +96,20 @@ def set_new(request):
     return render(request, "certification/criteria_form.html", {"form": form})
 
 
+def _stale_set(request, form: CriteriaSetForm, criteria_set):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = _set(criteria_set.pk)
+    used = services.is_used(current)
+    theirs = {name: getattr(current, name) for name in services.criteria.SET_FIELDS}
+    shown_stale = stale.stale_context(form, theirs)
+    data = stale.resubmitted(request.POST, current)
+    form = CriteriaSetForm(data, user=request.user, criteria_set=current, used=used)
+    form.is_valid()
+    context = {"form": form, "set": current, "used": used, **shown_stale}
+    return render(request, "certification/criteria_form.html", context, status=409)
+
+
 @scoping(JURISDICTION)
 @login_required
 def set_edit(request, pk: int):
@@ -107,7 +122,11 @@ def set_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.save_criteria_set(request.user, criteria_set, **_set_values(form))
+                services.save_criteria_set(
+                    request.user, criteria_set, version=stale.version_of(form), **_set_values(form)
+                )
+            except stale.StaleEdit:
+                return _stale_set(request, form, criteria_set)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -182,23 +201,45 @@ def criterion_add(request, pk: int):
     return _set_page(request, criteria_set, add=form, status=400)
 
 
+def _criterion_form(data, item: Criterion) -> CriterionForm:
+    form = CriterionForm(data, initial={"code": item.code, "text": item.text, "order": item.order})
+    form.fields["code"].disabled = True  # codes never change
+    stale.carry_version(form, item)
+    return form
+
+
+def _stale_criterion(request, form: CriterionForm, criteria_set, item: Criterion):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = Criterion.objects.get(pk=item.pk)
+    shown_stale = stale.stale_context(form, {"text": current.text, "order": current.order})
+    form = _criterion_form(stale.resubmitted(request.POST, current), current)
+    form.is_valid()
+    context = {"form": form, "set": criteria_set, "criterion": current, **shown_stale}
+    return render(request, "certification/criterion_form.html", context, status=409)
+
+
 @scoping(JURISDICTION)
 @login_required
 def criterion_edit(request, pk: int, criterion: int):
     criteria_set = _editable(request, pk)
     item = get_object_or_404(Criterion, pk=criterion, criteria_set=criteria_set)
-    form = CriterionForm(
-        request.POST or None, initial={"code": item.code, "text": item.text, "order": item.order}
-    )
-    form.fields["code"].disabled = True
+    form = _criterion_form(request.POST or None, item)
     context = {"form": form, "set": criteria_set, "criterion": item}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.save_criterion(
-                    request.user, criteria_set, item, text=data["text"], order=data["order"]
+                    request.user,
+                    criteria_set,
+                    item,
+                    text=data["text"],
+                    order=data["order"],
+                    version=data.get("version"),
                 )
+            except stale.StaleEdit:
+                return _stale_criterion(request, form, criteria_set, item)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

@@ -3,7 +3,10 @@
 Cells come from CSV (text) or XLSX (text, numbers, dates, booleans). Code columns must
 be text: a number in an XLSX code cell has lost its leading zeros, so it is refused
 rather than guessed. Dates are dd/mm/yyyy or yyyy-mm-dd (or a date cell); choices are
-given by their value or their label in Vietnamese or English.
+given by their value or their label in Vietnamese or English. A workbook cell holding a
+formula comes as a `Formula` and is refused (reading.py): a formula is never evaluated,
+and a CSV cell "=1+1" is the text "=1+1". An error message repeats a cell cut short
+(`shown`), whatever its length.
 """
 
 from __future__ import annotations
@@ -61,6 +64,21 @@ class CellError(Exception):
     pass
 
 
+class Formula(str):
+    """A workbook cell that holds a formula (its text, "=..."): refused, never evaluated
+    and never replaced by the value the spreadsheet program last computed for it."""
+
+
+SHOWN = 60  # characters of a cell an error message repeats
+
+
+def shown(text) -> str:
+    """A cell as an error message repeats it: at most SHOWN characters (a 100,000
+    character cell does not come back 100,000 characters long)."""
+    text = str(text)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
 _choice_cache: dict[int, dict[str, str]] = {}
 
 
@@ -116,7 +134,9 @@ def parse_date(raw) -> dt.date:
                 return dt.date(y, mo, d)
             except ValueError:
                 break
-    raise CellError(_("'%(text)s' is not a date: write dd/mm/yyyy or yyyy-mm-dd.") % {"text": text})
+    raise CellError(
+        _("'%(text)s' is not a date: write dd/mm/yyyy or yyyy-mm-dd.") % {"text": shown(text)}
+    )
 
 
 def _choice(text: str, col: Column) -> str:
@@ -125,7 +145,7 @@ def _choice(text: str, col: Column) -> str:
         pairs = col.choices.choices if hasattr(col.choices, "choices") else col.choices
         allowed = ", ".join(v for v, _label in pairs)
         raise CellError(
-            _("'%(text)s' is not one of: %(choices)s.") % {"text": text, "choices": allowed}
+            _("'%(text)s' is not one of: %(choices)s.") % {"text": shown(text), "choices": allowed}
         )
     return value
 
@@ -144,13 +164,15 @@ def parse_cell(col: Column, raw) -> Any:
         text = fold(_text(raw, col))
         if text in YES or text in NO:
             return text in YES
-        raise CellError(_("'%(text)s' is not yes or no.") % {"text": raw})
+        raise CellError(_("'%(text)s' is not yes or no.") % {"text": shown(raw)})
     if col.type == INT:
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         text = _text(raw, col)
         if not text.isdigit() or int(text) > 32767:
-            raise CellError(_("'%(text)s' is not a whole number from 0 to 32767.") % {"text": text})
+            raise CellError(
+                _("'%(text)s' is not a whole number from 0 to 32767.") % {"text": shown(text)}
+            )
         return int(text)
     if col.type == DECIMAL:
         text = _text(raw, col) if not isinstance(raw, int | float) else repr(raw)
@@ -159,7 +181,7 @@ def parse_cell(col: Column, raw) -> Any:
         try:
             return Decimal(text).quantize(Decimal("0.000001"))
         except InvalidOperation:
-            raise CellError(_("'%(text)s' is not a number.") % {"text": text}) from None
+            raise CellError(_("'%(text)s' is not a number.") % {"text": shown(text)}) from None
     if col.type == REF and isinstance(raw, int | float) and float(raw).is_integer():
         raw = str(int(raw))  # a plain number is a fine reference
     text = _text(raw, col)
@@ -169,7 +191,7 @@ def parse_cell(col: Column, raw) -> Any:
             return [_choice(i, col) for i in items]
         for item in items:
             if not SLUG_RE.match(item):
-                raise CellError(_("'%(text)s' is not a valid code.") % {"text": item})
+                raise CellError(_("'%(text)s' is not a valid code.") % {"text": shown(item)})
         return items
     if col.type == PARTS:
         parts = []
@@ -178,7 +200,7 @@ def parse_cell(col: Column, raw) -> Any:
             if not item:
                 continue
             if not sep or not SLUG_RE.match(code.strip()) or not name.strip():
-                raise CellError(_("'%(text)s' is not code:name.") % {"text": item})
+                raise CellError(_("'%(text)s' is not code:name.") % {"text": shown(item)})
             if len(name.strip()) > col.max_length:
                 raise CellError(_("Longer than %(n)d characters.") % {"n": col.max_length})
             parts.append((code.strip(), name.strip()))
@@ -197,7 +219,7 @@ def parse_cell(col: Column, raw) -> Any:
             message = _("'%(text)s' is not a phone number.")
         else:
             message = _("'%(text)s' is not a valid code.")
-        raise CellError(message % {"text": text})
+        raise CellError(message % {"text": shown(text)})
     if len(text) > col.max_length:
         raise CellError(_("Longer than %(n)d characters.") % {"n": col.max_length})
     return text

@@ -43,8 +43,9 @@ from binhyen.core import jobs
 from binhyen.core.audit import audit_context
 from binhyen.core.middleware import client_ip
 
+from . import safe
 from .cells import Column
-from .reading import sniff
+from .reading import not_readable, sniff
 from .tables import ImportRejected, ImportResult, RowError
 
 MB = 1024 * 1024
@@ -110,7 +111,8 @@ def empty_workbook(columns: Mapping[str, Sequence[Column]], filename: str) -> Ht
 
     book = Workbook(write_only=True)
     for kind, cols in columns.items():
-        book.create_sheet(kind).append([c.name for c in cols])
+        sheet = book.create_sheet(kind)
+        sheet.append(safe.row(sheet, [c.name for c in cols]))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
@@ -153,7 +155,11 @@ class ImportPages:
             ),
         )
         name = f"{self.namespace.title()}UploadForm"
-        self.upload_form = type(name, (UploadForm,), {"pages": self, self.kind_field: kind})
+        # the kind before the file: a browser sends it first, so that it is still there
+        # when an upload over the size limit is cut off
+        order = [self.kind_field, "file"]
+        attrs = {"pages": self, self.kind_field: kind, "field_order": order}
+        self.upload_form = type(name, (UploadForm,), attrs)
 
     # ---- URL names, for redirects and templates --------------------------------------------
 
@@ -318,8 +324,8 @@ class ImportPages:
                 fh.write(chunk)
         fmt = sniff(raw)
         if fmt is None:
+            form.add_error("file", not_readable(raw))
             raw.unlink()
-            form.add_error("file", _("The file is neither an Excel workbook (.xlsx) nor CSV text."))
             return None
         raw.rename(self._path(token, fmt))
         pending = request.session.get(self.session_key, {})

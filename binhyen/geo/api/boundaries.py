@@ -8,13 +8,12 @@ map reloaded by htmx or a second visit costs a 304.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -53,7 +52,10 @@ class BoundaryView(APIView):
                 "without it, the children of `within`.",
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="No unit bears the code `within` on the date."),
+        },
     )
     def get(self, request):
         on = parse_on(request)
@@ -72,7 +74,7 @@ class BoundaryView(APIView):
         if code:
             version = queries.unit_by_code(code, on)
             if version is None:
-                raise Http404(
+                raise NotFound(
                     _("No unit bears code %(code)s on %(date)s.") % {"code": code, "date": on}
                 )
             within = version.unit

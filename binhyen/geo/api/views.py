@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -61,7 +60,7 @@ class UnitDetailView(generics.GenericAPIView):
         on = parse_on(request)
         version = queries.unit_by_code(code, on)
         if version is None:
-            raise Http404(
+            raise NotFound(
                 _("No unit bears code %(code)s on %(date)s.") % {"code": code, "date": on}
             )
         data = {

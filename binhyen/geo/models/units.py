@@ -44,6 +44,8 @@ class AdminUnit(models.Model):
     religious_area = models.BooleanField(_("religious area"), default=False)
     border_area = models.BooleanField(_("border area"), default=False)
     island = models.BooleanField(_("island"), default=False)
+    # edits of the attributes above (core.stale); not a UnitVersion, the dated versions
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     objects = AdminUnitQuerySet.as_manager()
 

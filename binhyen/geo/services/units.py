@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from binhyen.core import stale
+
 from ..choices import Level
 from ..models import AdminUnit, NewRuralRecord
 
@@ -11,13 +13,20 @@ ATTRIBUTE_FIELDS = ("is_urban", "ethnic_minority_area", "religious_area", "borde
 
 
 @transaction.atomic
-def update_unit_attributes(unit: AdminUnit, **values: bool) -> AdminUnit:
+def update_unit_attributes(
+    unit: AdminUnit, *, version: int | None = None, **values: bool
+) -> AdminUnit:
+    """Set a unit's attributes; with `version`, refused (StaleEdit) if they were saved by
+    someone else since that version was read."""
     unknown = set(values) - set(ATTRIBUTE_FIELDS)
     if unknown:
         raise ValueError(f"not unit attributes: {sorted(unknown)}")
+    locked = stale.lock(AdminUnit, unit.pk, version)
     for name, value in values.items():
-        setattr(unit, name, bool(value))
-    unit.save(update_fields=list(values))
+        setattr(locked, name, bool(value))
+    locked.save(update_fields=[*values, *stale.bump(locked)])
+    for name in (*values, stale.VERSION):
+        setattr(unit, name, getattr(locked, name))
     return unit
 
 

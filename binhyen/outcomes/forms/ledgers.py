@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 
 from ..models import Ledger
@@ -54,6 +55,7 @@ class LedgerForm(forms.Form):
         point_choices(self.fields["scheme"], user, instance.scheme_id if instance else None)
         if instance is None:
             self.fields["date"].initial = geo_queries.today()
+        carry_version(self, instance)
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 
 from ..choices import ExitReason, SupervisionKind
@@ -90,6 +91,7 @@ class PeriodForm(forms.Form):
             self.fields["intake_on"].initial = geo_queries.today()
         group_choices(self.fields["group"], user, instance.group_id if instance else None)
         point_choices(self.fields["scheme"], user, instance.scheme_id if instance else None)
+        carry_version(self, instance)
 
     def clean(self):
         data = super().clean()
@@ -123,11 +125,12 @@ class RevealForm(forms.Form):
 class IdentityForm(forms.Form):
     """Corrections of an identity: a field left empty keeps what is recorded."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(_identity_fields(required=False))
         for f in self.fields.values():
             f.help_text = _("Leave empty to keep what is recorded.")
+        carry_version(self, person)
 
     def service_values(self) -> dict:
         data = self.cleaned_data

@@ -52,6 +52,7 @@ class Ledger(models.Model):
     )
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         abstract = True

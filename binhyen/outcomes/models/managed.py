@@ -33,6 +33,7 @@ class ManagedPerson(models.Model):
     match_key = models.CharField(max_length=64, db_index=True, editable=False)
     id_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("managed person")
@@ -81,6 +82,7 @@ class SupervisionPeriod(models.Model):
     )
     exemplary = models.BooleanField(_("exemplary case"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("supervision period")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.schemes.services.checks import fail
 
 from ..choices import WEIGHED
@@ -57,8 +58,11 @@ def _check(register: Register, record: Ledger) -> None:
 
 
 @transaction.atomic
-def save_record(register: Register, record: Ledger | None = None, **values) -> Ledger:
-    """Record a new entry of the register (record None) or correct one."""
+def save_record(
+    register: Register, record: Ledger | None = None, *, version: int | None = None, **values
+) -> Ledger:
+    """Record a new entry of the register (record None) or correct one; with `version`, a
+    correction is refused (StaleEdit) if the record was saved by someone else since."""
     allowed = set(EDITABLE) | set(register.fields)
     unknown = set(values) - allowed
     if unknown:
@@ -66,7 +70,8 @@ def save_record(register: Register, record: Ledger | None = None, **values) -> L
     if record is None:
         record = register.model(**values)
     else:
-        record = register.model.objects.select_for_update().get(pk=record.pk)
+        record = stale.lock(register.model, record.pk, version)
+        stale.bump(record)
         for name, value in values.items():
             setattr(record, name, value)
     _check(register, record)

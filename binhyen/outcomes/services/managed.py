@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from binhyen.core import audit, crypto
+from binhyen.core import audit, crypto, stale
 from binhyen.geo import queries as geo_queries
 from binhyen.schemes.services.checks import fail
 
@@ -143,7 +143,8 @@ def _fill_gaps(person: ManagedPerson, identity: Identity, unit_id: int | None) -
         person.address = crypto.encrypt(identity.address)
         filled.append("address")
     if filled:
-        person.save(update_fields=[*filled, *(["id_key"] if "id_number" in filled else [])])
+        keys = ["id_key"] if "id_number" in filled else []
+        person.save(update_fields=[*filled, *keys, *stale.bump(person)])
         message = _("Managed person %(code)s completed") % {"code": person.code}
         _log_person(person, message, unit_id, filled)
 
@@ -220,13 +221,17 @@ def _check_period_place(period: SupervisionPeriod) -> None:
 
 
 @transaction.atomic
-def update_period(period: SupervisionPeriod, **values) -> SupervisionPeriod:
-    """Correct an intake, or record its exit (date and reason) and the exemplary flag."""
+def update_period(
+    period: SupervisionPeriod, *, version: int | None = None, **values
+) -> SupervisionPeriod:
+    """Correct an intake, or record its exit (date and reason) and the exemplary flag.
+    With `version`, refused (StaleEdit) if the intake was saved by someone else since."""
     unknown = set(values) - set(PERIOD_FIELDS)
     if unknown:
         raise TypeError(f"not supervision fields: {sorted(unknown)}")
     ManagedPerson.objects.select_for_update().filter(pk=period.person_id).first()
-    locked = SupervisionPeriod.objects.select_for_update().get(pk=period.pk)
+    locked = stale.lock(SupervisionPeriod, period.pk, version)
+    stale.bump(locked)
     for name, value in values.items():
         setattr(locked, name, value)
     _check_period(locked)
@@ -267,10 +272,12 @@ def update_identity(
     birth_year: int | None = None,
     id_number: str | None = None,
     address: str | None = None,
+    version: int | None = None,
 ) -> ManagedPerson:
     """Correct a person's identity; None leaves a part unchanged ("" clears the ID number
-    or the address). Logged without content."""
-    locked = ManagedPerson.objects.select_for_update().get(pk=person.pk)
+    or the address). Logged without content. With `version`, refused (StaleEdit) if the
+    person was saved by someone else since."""
+    locked = stale.lock(ManagedPerson, person.pk, version)
     current = Identity(
         crypto.decrypt(locked.full_name),
         locked.birth_year,
@@ -299,6 +306,7 @@ def update_identity(
     locked.address = crypto.encrypt(wanted.address)
     locked.match_key = match_key(wanted.full_name, wanted.birth_year)
     locked.id_key = id_key(wanted.id_number)
+    stale.bump(locked)
     locked.save()
     message = _("Managed person %(code)s corrected") % {"code": locked.code}
     _log_person(locked, message, unit_id, changed)

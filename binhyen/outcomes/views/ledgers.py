@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 
 from .. import exports, permissions, queries, services
 from ..filtersets import ledger_filterset
@@ -75,14 +76,27 @@ def record_list(request, slug: str):
     )
 
 
-def _form_page(request, register, form, record=None, status=200):
+def _form_page(request, register, form, record=None, status=200, **extra):
     context = {
         "register": register,
         "form": form,
         "record": record,
         "unit_options": unit_options(request.user),
+        **extra,
     }
     return render(request, "outcomes/record_form.html", context, status=status)
+
+
+def _stale_page(request, register: Register, form: LedgerForm, record):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = queries.get_record_for_user(register, request.user, record.pk)
+    theirs = {name: getattr(current, name) for name in form.service_values()}
+    shown_stale = stale.stale_context(form, theirs)
+    data = stale.resubmitted(request.POST, current)
+    form = LedgerForm(data, register=register, user=request.user, instance=current)
+    form.is_valid()
+    return _form_page(request, register, form, current, 409, **shown_stale)
 
 
 @scoping(JURISDICTION)
@@ -124,7 +138,11 @@ def record_edit(request, slug: str, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.save_record(register, record, **form.service_values())
+                services.save_record(
+                    register, record, version=stale.version_of(form), **form.service_values()
+                )
+            except stale.StaleEdit:
+                return _stale_page(request, register, form, record)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.geo import queries as geo_queries
 
 from .. import exports, permissions, queries, services
@@ -54,12 +55,13 @@ def period_list(request):
     )
 
 
-def _form_page(request, form, person=None, period=None, status=200):
+def _form_page(request, form, person=None, period=None, status=200, **extra):
     context = {
         "form": form,
         "person": person,
         "period": period,
         "unit_options": unit_options(request.user),
+        **extra,
     }
     return render(request, "outcomes/period_form.html", context, status=status)
 
@@ -134,7 +136,9 @@ def _person_page(request, person: ManagedPerson, status=200, **forms):
         "may_reveal": may_reveal,
         "can_create": permissions.can_write_anywhere(user),
         "reveal_form": forms.get("reveal_form") or (RevealForm() if may_reveal else None),
-        "identity_form": forms.get("identity_form") or (IdentityForm() if may_reveal else None),
+        "identity_form": forms.get("identity_form")
+        or (IdentityForm(person=person) if may_reveal else None),
+        "stale": forms.get("stale", False),
     }
     return render(request, "outcomes/person_detail.html", context, status=status)
 
@@ -173,10 +177,18 @@ def person_identity(request, code: str):
     unit = permissions.reveal_unit(request.user, person)
     if unit is None:
         raise PermissionDenied
-    form = IdentityForm(request.POST)
+    form = IdentityForm(request.POST, person=person)
     if form.is_valid():
         try:
-            services.update_identity(person, unit_id=unit.pk, **form.service_values())
+            services.update_identity(
+                person, unit_id=unit.pk, version=stale.version_of(form), **form.service_values()
+            )
+        except stale.StaleEdit:
+            # what they saved is encrypted: no differences shown (a reveal shows it, logged)
+            current = queries.get_person_for_user(request.user, code)
+            form = IdentityForm(stale.resubmitted(request.POST, current), person=current)
+            form.is_valid()
+            return _person_page(request, current, status=409, identity_form=form, stale=True)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -208,6 +220,18 @@ def _writable_period(request, pk: int) -> SupervisionPeriod:
     return period
 
 
+def _stale_period(request, form: PeriodForm, period: SupervisionPeriod):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = queries.get_period_for_user(request.user, period.pk)
+    theirs = {name: getattr(current, name) for name in form.period_values()}
+    shown_stale = stale.stale_context(form, theirs)
+    data = stale.resubmitted(request.POST, current)
+    form = PeriodForm(data, user=request.user, instance=current)
+    form.is_valid()
+    return _form_page(request, form, current.person, current, 409, **shown_stale)
+
+
 @scoping(JURISDICTION)
 @login_required
 def period_edit(request, pk: int):
@@ -217,7 +241,11 @@ def period_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.update_period(period, **form.period_values())
+                services.update_period(
+                    period, version=stale.version_of(form), **form.period_values()
+                )
+            except stale.StaleEdit:
+                return _stale_period(request, form, period)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

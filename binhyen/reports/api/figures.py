@@ -10,6 +10,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from binhyen.core.stale import api_version_field
 from binhyen.geo.api.serializers import UnitRefSerializer
 from binhyen.schemes.api.serializers.common import (
     EnumField,
@@ -17,7 +18,7 @@ from binhyen.schemes.api.serializers.common import (
     date_of,
     resolve_unit,
 )
-from binhyen.schemes.api.views.base import RegistryView, created, require
+from binhyen.schemes.api.views.base import STALE, RegistryView, created, require
 from binhyen.schemes.permissions import can_write_anywhere, can_write_unit
 
 from .. import indicators, services
@@ -39,7 +40,7 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportedFigure
-        fields = ["id", "indicator_label", *FIELDS, "created_at", "updated_at"]
+        fields = ["id", "indicator_label", *FIELDS, "created_at", "updated_at", "version"]
 
     def get_indicator_label(self, figure) -> str:
         indicator = indicators.get(figure.indicator)
@@ -48,7 +49,9 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
 
 class ReportedFigureWriteSerializer(serializers.ModelSerializer):
     """The unit is its code, resolved on the period's end. Everything else is checked by
-    the service (indicator of the catalogue, breakdown, value, period, jurisdiction)."""
+    the service (indicator of the catalogue, breakdown, value, period, jurisdiction). A
+    correction (PUT, PATCH) may send the `version` it read: if someone saved the figure
+    since, the answer is 409 and nothing changes."""
 
     indicator = serializers.CharField(max_length=60)
     unit = UnitCodeField(help_text="Code of the unit on the period's end (e.g. 40: Nghệ An).")
@@ -58,10 +61,11 @@ class ReportedFigureWriteSerializer(serializers.ModelSerializer):
     qualifier = EnumField(Qualifier.choices, "FigureQualifier", required=False)
     breakdown = serializers.CharField(max_length=120, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
+    version = api_version_field()
 
     class Meta:
         model = ReportedFigure
-        fields = list(FIELDS)
+        fields = [*FIELDS, "version"]
         validators = []  # the natural key is an upsert, not a refusal
 
     def validate(self, attrs):
@@ -133,10 +137,14 @@ def _indicator_data(i: indicators.Indicator) -> dict:
         "unit, period and breakdown (200).",
     ),
     update=extend_schema(
-        tags=TAGS, request=ReportedFigureWriteSerializer, responses=ReportedFigureSerializer
+        tags=TAGS,
+        request=ReportedFigureWriteSerializer,
+        responses={200: ReportedFigureSerializer, 409: STALE},
     ),
     partial_update=extend_schema(
-        tags=TAGS, request=ReportedFigureWriteSerializer, responses=ReportedFigureSerializer
+        tags=TAGS,
+        request=ReportedFigureWriteSerializer,
+        responses={200: ReportedFigureSerializer, 409: STALE},
     ),
     destroy=extend_schema(tags=TAGS),
 )
@@ -167,6 +175,7 @@ class ReportedFigureViewSet(RegistryView, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         require(can_write_anywhere(request.user))
         values = dict(self.write_serializer(ReportedFigureWriteSerializer).validated_data)
+        values.pop("version", None)
         require(can_write_unit(request.user, values["unit"]))
         figure, change = services.save_figure(request.user, **values)
         if change == services.Change.CREATED:

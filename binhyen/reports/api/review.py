@@ -3,9 +3,11 @@ document with `document=xlsx|docx|pdf|html`."""
 
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,10 +16,21 @@ from binhyen.schemes.api.views.base import RegistryView
 
 from .. import output
 from ..choices import ReviewKind
+from ..documents import DocumentUnavailable
 from ..review import build_review
 from ..review_form import ReviewForm
 
 DOCUMENTS = [f for f in output.FORMATS if f != "json"]
+# the JSON review, or a file in the content type of its format
+RESPONSES = {
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    **{(200, output.CONTENT_TYPES[d].split(";")[0]): OpenApiTypes.BINARY for d in DOCUMENTS},
+    503: OpenApiResponse(description="This server cannot produce this format (PDF without Pango)."),
+}
+
+
+class Unavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
 
 
 class ReviewView(RegistryView, APIView):
@@ -38,7 +51,7 @@ class ReviewView(RegistryView, APIView):
             OpenApiParameter("kind", str, enum=ReviewKind.values),
             OpenApiParameter("document", str, enum=DOCUMENTS, description="a file instead"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=RESPONSES,
     )
     @method_decorator(reads_from_replica)
     def get(self, request):
@@ -55,7 +68,9 @@ class ReviewView(RegistryView, APIView):
         )
         document = q.get("document", "")
         if document and document not in DOCUMENTS:
-            raise serializers.ValidationError({"document": [f"one of {', '.join(DOCUMENTS)}"]})
+            raise serializers.ValidationError(
+                {"document": [_("Choose one of: %(formats)s.") % {"formats": ", ".join(DOCUMENTS)}]}
+            )
         if not form.is_valid():
             names = {"start": "from", "end": "to", "structure_on": "structure_date"}
             raise serializers.ValidationError(
@@ -72,7 +87,10 @@ class ReviewView(RegistryView, APIView):
         )
         if not document:
             return Response(review)
-        body = output.render(review, document)
+        try:
+            body = output.render(review, document)
+        except DocumentUnavailable as exc:
+            raise Unavailable(str(exc)) from exc
         response = HttpResponse(body, content_type=output.CONTENT_TYPES[document])
         response["Content-Disposition"] = (
             f'attachment; filename="{output.filename(review, document)}"'

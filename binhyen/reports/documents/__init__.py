@@ -7,7 +7,11 @@ standalone HTML page, PDF (WeasyPrint, from the same page), DOCX (python-docx) a
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.utils import translation
+
+from binhyen.core.spreadsheets.safe import xml_text
 
 from .letterhead import AUTHORITY_MODES, Letterhead
 from .page import PDF_PACKAGES, DocumentUnavailable
@@ -42,6 +46,15 @@ def render(review: dict, fmt: str, letterhead: Letterhead | None = None) -> byte
     lacks what the format needs (PDF without Pango)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}; expected one of {FORMATS}")
+    review = _printable(review)
+    if letterhead is not None:
+        letterhead = dataclasses.replace(
+            letterhead,
+            **{
+                f.name: _printable(getattr(letterhead, f.name))
+                for f in dataclasses.fields(letterhead)
+            },
+        )
     with translation.override(review.get("language") or "vi"):
         head = letterhead.with_defaults(review) if letterhead else Letterhead.for_review(review)
         if fmt == "xlsx":
@@ -58,3 +71,16 @@ def render(review: dict, fmt: str, letterhead: Letterhead | None = None) -> byte
         from .word import docx_bytes
 
         return docx_bytes(review, doc)
+
+
+def _printable(value):
+    """`value` with every string stripped of the control characters XML cannot hold: a
+    name or a signer typed with one (pasted from another program) would otherwise fail
+    the DOCX and XLSX documents."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value

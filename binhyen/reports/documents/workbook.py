@@ -1,7 +1,9 @@
 """The review as an XLSX workbook (openpyxl): a cover sheet, one sheet per section (each
 figure with its value as a number, qualifier and previous value, then its breakdown
 tables), and sheets for trends, replication, broken rules and sources. Numbers are
-number cells; the printed form ("trên 2.000") sits beside them."""
+number cells; the printed form ("trên 2.000") sits beside them. Every cell is written
+through core.spreadsheets.safe: text from users (names, source documents) that starts
+with = + - @ is text, never a formula the spreadsheet would run."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from binhyen.core.spreadsheets import safe
 
 from .. import formatting
 from ..choices import Qualifier
@@ -55,14 +59,14 @@ def _number(value):
 
 def _header(sheet, row: int, labels: list[str]) -> None:
     for column, label in enumerate(labels, 1):
-        cell = sheet.cell(row=row, column=column, value=label)
+        cell = safe.put(sheet, row, column, label)
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
 def _put_number(sheet, row: int, column: int, value) -> None:
     value = _number(value)
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = safe.put(sheet, row, column, value)
     if isinstance(value, float):
         cell.number_format = NUMBER_FORMAT
     elif isinstance(value, int):
@@ -75,10 +79,10 @@ def _widths(sheet, widths: list[int]) -> None:
 
 
 def _cover(sheet, review: dict, head: Letterhead) -> None:
-    sheet.cell(row=1, column=1, value=head.issuer).font = BOLD
-    sheet.cell(row=2, column=1, value=pgettext("document", "REPORT")).font = TITLE
+    safe.put(sheet, 1, 1, head.issuer).font = BOLD
+    safe.put(sheet, 2, 1, pgettext("document", "REPORT")).font = TITLE
     for offset, line in enumerate(subject_lines(review)):
-        sheet.cell(row=3 + offset, column=1, value=line).font = BOLD
+        safe.put(sheet, 3 + offset, 1, line).font = BOLD
     unit = review.get("unit") or {}
     structure = review.get("structure") or {}
     rows = [
@@ -95,8 +99,8 @@ def _cover(sheet, review: dict, head: Letterhead) -> None:
         (_("Format"), review.get("format") or ""),
     ]
     for index, (label, value) in enumerate(rows, 6):
-        sheet.cell(row=index, column=1, value=label).font = BOLD
-        sheet.cell(row=index, column=2, value=value)
+        safe.put(sheet, index, 1, label).font = BOLD
+        safe.put(sheet, index, 2, value)
     _widths(sheet, [28, 60])
 
 
@@ -105,7 +109,7 @@ def _date(value: str | None) -> str:
 
 
 def _section(sheet, section: dict) -> None:
-    sheet.cell(row=1, column=1, value=section["title"]).font = TITLE
+    safe.put(sheet, 1, 1, section["title"]).font = TITLE
     columns = [
         _("Indicator code"),
         pgettext("table", "Figure"),
@@ -125,18 +129,18 @@ def _section(sheet, section: dict) -> None:
     figures = section.get("figures", [])
     for figure in figures:
         prev = figure.get("previous") or {}
-        sheet.cell(row=row, column=1, value=figure["indicator"])
-        sheet.cell(row=row, column=2, value=figure["label"])
+        safe.put(sheet, row, 1, figure["indicator"])
+        safe.put(sheet, row, 2, figure["label"])
         _put_number(sheet, row, 3, figure.get("value"))
-        sheet.cell(row=row, column=4, value=qualifier_label(figure.get("qualifier", "")))
-        sheet.cell(row=row, column=5, value=figure.get("display", ""))
+        safe.put(sheet, row, 4, qualifier_label(figure.get("qualifier", "")))
+        safe.put(sheet, row, 5, figure.get("display", ""))
         _put_number(sheet, row, 6, prev.get("value"))
-        sheet.cell(row=row, column=7, value=qualifier_label(prev.get("qualifier", "")))
-        sheet.cell(row=row, column=8, value=figure.get("kind", ""))
-        sheet.cell(row=row, column=9, value=_date(figure.get("on")))
-        sheet.cell(row=row, column=10, value=figure.get("measure", ""))
+        safe.put(sheet, row, 7, qualifier_label(prev.get("qualifier", "")))
+        safe.put(sheet, row, 8, figure.get("kind", ""))
+        safe.put(sheet, row, 9, _date(figure.get("on")))
+        safe.put(sheet, row, 10, figure.get("measure", ""))
         _put_number(sheet, row, 11, figure.get("records"))
-        sheet.cell(row=row, column=12, value=", ".join(str(i) for i in figure.get("reported", [])))
+        safe.put(sheet, row, 12, ", ".join(str(i) for i in figure.get("reported", [])))
         row += 1
     for figure in figures:
         for breakdown in figure.get("breakdowns", []):
@@ -146,7 +150,7 @@ def _section(sheet, section: dict) -> None:
             title = f"{figure['label']} {breakdown.get('label', '')}".strip()
             if not breakdown.get("partition", True):
                 title = _("%(title)s (the parts overlap)") % {"title": title}
-            sheet.cell(row=row, column=1, value=title).font = BOLD
+            safe.put(sheet, row, 1, title).font = BOLD
             row += 1
             _header(
                 sheet,
@@ -155,12 +159,12 @@ def _section(sheet, section: dict) -> None:
             )
             row += 1
             for item in breakdown["rows"]:
-                sheet.cell(row=row, column=1, value=_key(item.get("key")))
-                sheet.cell(row=row, column=2, value=item.get("label", ""))
+                safe.put(sheet, row, 1, _key(item.get("key")))
+                safe.put(sheet, row, 2, item.get("label", ""))
                 _put_number(sheet, row, 3, item.get("value"))
-                sheet.cell(row=row, column=4, value=qualifier_label(item.get("qualifier", "")))
-                sheet.cell(row=row, column=5, value=item.get("display", ""))
-                sheet.cell(row=row, column=6, value=item.get("unit") or item.get("code") or "")
+                safe.put(sheet, row, 4, qualifier_label(item.get("qualifier", "")))
+                safe.put(sheet, row, 5, item.get("display", ""))
+                safe.put(sheet, row, 6, item.get("unit") or item.get("code") or "")
                 row += 1
     sheet.freeze_panes = "C4"
     _widths(sheet, [30, 44, 12, 14, 16, 14, 14, 8, 12, 10, 12, 14])
@@ -177,16 +181,16 @@ def _trends(sheet, review: dict) -> None:
     series = trends.get("series") or []
     _header(sheet, 1, [_("Month")] + [s["label"] for s in series])
     for index, month in enumerate(trends.get("months") or [], 2):
-        sheet.cell(row=index, column=1, value=month)
+        safe.put(sheet, index, 1, month)
         for column, s in enumerate(series, 2):
             values = s.get("values") or []
             _put_number(
                 sheet, index, column, values[index - 2] if index - 2 < len(values) else None
             )
     codes_row = len(trends.get("months") or []) + 3
-    sheet.cell(row=codes_row, column=1, value=_("Indicator code")).font = BOLD
+    safe.put(sheet, codes_row, 1, _("Indicator code")).font = BOLD
     for column, s in enumerate(series, 2):
-        sheet.cell(row=codes_row, column=column, value=s.get("indicator", ""))
+        safe.put(sheet, codes_row, column, s.get("indicator", ""))
     sheet.freeze_panes = "B2"
     _widths(sheet, [12] + [22] * len(series))
 
@@ -206,8 +210,8 @@ def _replication(sheet, review: dict) -> None:
     _header(sheet, row, [_("Scheme type code"), _("Scheme type"), _("Points"), _("Communes")])
     for item in replication.get("types") or []:
         row += 1
-        sheet.cell(row=row, column=1, value=item.get("code", ""))
-        sheet.cell(row=row, column=2, value=item.get("label", ""))
+        safe.put(sheet, row, 1, item.get("code", ""))
+        safe.put(sheet, row, 2, item.get("label", ""))
         _put_number(sheet, row, 3, item.get("points"))
         _put_number(sheet, row, 4, item.get("communes"))
     _widths(sheet, [24, 44, 12, 12])
@@ -227,12 +231,12 @@ def _rules(sheet, review: dict) -> None:
         ],
     )
     for row, rule in enumerate(review.get("rules") or [], 2):
-        sheet.cell(row=row, column=1, value=rule_label(rule.get("rule", "")))
-        sheet.cell(row=row, column=2, value=rule.get("severity", ""))
-        sheet.cell(row=row, column=3, value=rule.get("message", ""))
+        safe.put(sheet, row, 1, rule_label(rule.get("rule", "")))
+        safe.put(sheet, row, 2, rule.get("severity", ""))
+        safe.put(sheet, row, 3, rule.get("message", ""))
         sheet.cell(row=row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row=row, column=4, value=rule.get("indicator", ""))
-        sheet.cell(row=row, column=5, value=rule.get("unit", ""))
+        safe.put(sheet, row, 4, rule.get("indicator", ""))
+        safe.put(sheet, row, 5, rule.get("unit", ""))
         _put_number(sheet, row, 6, rule.get("difference"))
     _widths(sheet, [24, 10, 80, 28, 12, 12])
 
@@ -278,19 +282,9 @@ def _sources(sheet, review: dict) -> None:
             source.get("reason", ""),
         ]
         for column, value in enumerate(values, 1):
-            sheet.cell(row=row, column=column, value=value)
+            safe.put(sheet, row, column, value)
         _put_number(sheet, row, 8, source.get("value"))
     _widths(sheet, [6, 28, 30, 10, 22, 12, 12, 12, 14, 14, 14, 50, 8, 40])
-
-
-def _no_formulas(book) -> None:
-    """Text from users (source documents, names) that starts with "=" is written as text,
-    never as a formula the spreadsheet would run."""
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
 
 
 def workbook(review: dict, head: Letterhead) -> bytes:
@@ -305,9 +299,9 @@ def workbook(review: dict, head: Letterhead) -> bytes:
     _replication(book.create_sheet(sheet_name(_("Replication"), taken)), review)
     _rules(book.create_sheet(sheet_name(_("Broken rules"), taken)), review)
     _sources(book.create_sheet(sheet_name(_("Sources"), taken)), review)
-    _no_formulas(book)
-    book.properties.title = " ".join(subject_lines(review))
-    book.properties.creator = head.issuer
+    safe.no_formulas(book)
+    book.properties.title = safe.xml_text(" ".join(subject_lines(review)))
+    book.properties.creator = safe.xml_text(head.issuer)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.core.text import fold
 from binhyen.geo.models import AdminUnit
 from binhyen.schemes.permissions import can_write_unit
@@ -306,6 +307,7 @@ def save_figure(user, **data) -> tuple[ReportedFigure, Change]:
         return figure, Change.UNCHANGED
     for name, value in values.items():
         setattr(figure, name, value)
+    stale.bump(figure)
     figure.save()
     return figure, Change.UPDATED
 
@@ -316,11 +318,14 @@ def record_figure(user, **data) -> ReportedFigure:
 
 
 @transaction.atomic
-def update_figure(user, figure: ReportedFigure, **changes) -> ReportedFigure:
+def update_figure(
+    user, figure: ReportedFigure, *, version: int | None = None, **changes
+) -> ReportedFigure:
     """Correct a figure: any field, the unit of a figure the user may write and, if
-    moved, of its new unit. Refused when another figure already has the new key."""
+    moved, of its new unit. Refused when another figure already has the new key, and
+    with `version` (StaleEdit) when the figure was saved by someone else since."""
     _unknown(changes)
-    figure = ReportedFigure.objects.select_for_update().get(pk=figure.pk)
+    figure = stale.lock(ReportedFigure, figure.pk, version)
     if user is not None and not can_write_unit(user, figure.unit):
         raise ValidationError(
             {"unit": [_("%(unit)s is outside your jurisdiction.") % {"unit": figure.unit}]}
@@ -337,6 +342,7 @@ def update_figure(user, figure: ReportedFigure, **changes) -> ReportedFigure:
     if not _same(figure, values):
         for name, value in values.items():
             setattr(figure, name, value)
+        stale.bump(figure)
         figure.save()
     return figure
 

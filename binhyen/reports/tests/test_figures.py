@@ -250,7 +250,7 @@ def test_a_file_with_errors_writes_nothing_and_says_where(tmp_path, triangle):
         ("so-lieu.csv", 6, "period_end"),
         ("so-lieu.csv", 7, "qualifier"),
         ("so-lieu.csv", 8, "breakdown"),
-        ("so-lieu.csv", 9, ""),
+        ("so-lieu.csv", 9, "indicator"),
     }
     assert not ReportedFigure.objects.exists()
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.spreadsheets.pages import ImportPages, Link
 from binhyen.schemes.permissions import can_write_anywhere, can_write_unit
 
@@ -96,8 +97,8 @@ def figure_list(request):
     return response
 
 
-def _form_page(request, form, figure=None, status=200):
-    context = {"form": form, "figure": figure}
+def _form_page(request, form, figure=None, status=200, **extra):
+    context = {"form": form, "figure": figure, **extra}
     return render(request, TEMPLATES + "figure_form.html", context, status=status)
 
 
@@ -137,15 +138,35 @@ def _writable(request, pk: int):
     return figure
 
 
+def _stale_page(request, form: FigureForm, figure):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = services.get_figure_for_user(request.user, figure.pk)
+    theirs = {name: getattr(current, name) for name in form.service_values()}
+    shown_stale = stale.stale_context(form, theirs)
+    data = stale.resubmitted(request.POST, current)
+    form = FigureForm(data, user=request.user, instance=current)
+    form.is_valid()
+    return _form_page(request, form, current, 409, **shown_stale)
+
+
 @scoping(JURISDICTION)
 @login_required
 def figure_edit(request, pk: int):
     figure = _writable(request, pk)
     form = FigureForm(request.POST or None, user=request.user, instance=figure)
     if request.method == "POST":
-        if _saved(request, form, lambda v: services.update_figure(request.user, figure, **v)):
-            messages.success(request, _("Saved."))
-            return redirect("reported_figures:list")
+
+        def update(values):
+            version = stale.version_of(form)
+            services.update_figure(request.user, figure, version=version, **values)
+
+        try:
+            if _saved(request, form, update):
+                messages.success(request, _("Saved."))
+                return redirect("reported_figures:list")
+        except stale.StaleEdit:
+            return _stale_page(request, form, figure)
         return _form_page(request, form, figure, status=400)
     return _form_page(request, form, figure)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 
@@ -127,6 +128,7 @@ class SchemeTypeForm(forms.ModelForm):
                 self.initial["origin_unit_code"] = instance.origin_unit.code
         if not instance.pk:
             del self.fields["is_active"]
+        carry_version(self, instance)
 
     def clean_components(self) -> list[tuple[str, str, str]]:
         return parse_components(self.cleaned_data.get("components") or "")
@@ -169,6 +171,10 @@ class LabelForm(forms.ModelForm):
     class Meta:
         model = Label
         fields = ["code", "name", "name_en"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        carry_version(self, self.instance)
 
     def _post_clean(self):
         pass

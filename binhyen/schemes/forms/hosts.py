@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhyen.accounts.jurisdiction import restrict
 from binhyen.core.forms import date_field
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -109,6 +110,11 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        carry_version(self, self.instance)
+        if self.instance.pk:  # the choices are codes: the recorded units by their codes
+            self.initial["commune"] = self.instance.commune.code
+            area = self.instance.residential_area
+            self.initial["residential_area"] = area.code if area is not None else None
         self.fields["kind"].choices = [("", "---------"), *ORGANIZATION_KINDS]
         self.fields["kind"].label = _("organisation kind")
         self.fields["size_class"].choices = [("", "---------"), *SizeClass.choices]

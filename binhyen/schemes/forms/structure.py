@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.core.forms import date_field
+from binhyen.core.stale import carry_version
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -108,6 +109,10 @@ class MemberForm(forms.Form):
 
 class DissolveForm(forms.Form):
     dissolved_on = date_field(_("dissolved on"))
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        carry_version(self, group)  # a group's (bodies and teams have no version)
 
 
 class BodyForm(forms.Form):

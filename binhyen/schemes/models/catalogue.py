@@ -50,6 +50,7 @@ class Label(LocalizedName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("label")
@@ -81,6 +82,7 @@ class SchemeType(LocalizedName, models.Model):
     )
     has_groups = models.BooleanField(_("points have groups with households"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("scheme type")

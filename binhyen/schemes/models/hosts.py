@@ -59,6 +59,7 @@ class Organization(Searchable):
     established_on = models.DateField(_("established on"), null=True, blank=True)
     ceased_on = models.DateField(_("ceased on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
 
     class Meta:
         verbose_name = _("organisation")

@@ -92,6 +92,7 @@ class Group(models.Model):
     )
     established_on = models.DateField(_("established on"))
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # core.stale
     notes = models.CharField(_("notes"), max_length=255, blank=True)
 
     class Meta:

@@ -1,11 +1,12 @@
 """All writes of the schemes registry. Each runs in one transaction and is audited
 through the model registry (core.audit); refusals are ValidationErrors keyed by field."""
 
+from binhyen.core.stale import StaleEdit
+
 from .catalogue import save_label, save_scheme_type
 from .hosts import cease_organization, save_organization
 from .imports import ImportRejected, ImportResult, RowError, import_tables
 from .points import (
-    StaleEdit,
     establish_scheme,
     grade_scheme,
     recognize_scheme,

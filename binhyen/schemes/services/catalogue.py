@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from binhyen.core import audit
+from binhyen.core import audit, stale
 from binhyen.geo.choices import Level
 
 from ..choices import HostKind, Origin
@@ -51,13 +51,19 @@ def save_scheme_type(
     *,
     labels: list[Label] | None = None,
     components: list[tuple[str, str, str]] | None = None,
+    version: int | None = None,
     **values,
 ) -> SchemeType:
     """Create (scheme_type None) or update a type. `components` is the full ordered list of
-    (code, name, English name); components already graded are kept even if left out."""
+    (code, name, English name); components already graded are kept even if left out.
+    With `version`, an update is refused (StaleEdit) if the type was saved since."""
     unknown = set(values) - set(TYPE_FIELDS)
     if unknown:
         raise TypeError(f"not scheme type fields: {sorted(unknown)}")
+    given = scheme_type
+    if given is not None and given.pk:
+        scheme_type = stale.lock(SchemeType, given.pk, version)
+        stale.bump(scheme_type)
     scheme_type = scheme_type or SchemeType()
     for name, value in values.items():
         setattr(scheme_type, name, value)
@@ -84,6 +90,8 @@ def save_scheme_type(
             )
     if components is not None:
         _save_components(scheme_type, components)
+    if given is not None and given is not scheme_type:
+        given.__dict__.update(scheme_type.__dict__)
     return scheme_type
 
 
@@ -105,11 +113,20 @@ def _save_components(scheme_type: SchemeType, components: list[tuple[str, str, s
 
 
 @transaction.atomic
-def save_label(label: Label | None, *, code: str, name: str, name_en: str = "") -> Label:
-    label = label or Label()
-    clash = Label.objects.filter(code=code).exclude(pk=label.pk)
+def save_label(
+    label: Label | None, *, code: str, name: str, name_en: str = "", version: int | None = None
+) -> Label:
+    """Add a label (label None) or rename one; with `version`, a rename is refused
+    (StaleEdit) if the label was saved since."""
+    saved = Label()
+    if label is not None and label.pk:
+        saved = stale.lock(Label, label.pk, version)
+        stale.bump(saved)
+    clash = Label.objects.filter(code=code).exclude(pk=saved.pk)
     if clash.exists():
         fail("code", _("Another label has the code %(code)s.") % {"code": code})
-    label.code, label.name, label.name_en = code, name, name_en
-    label.save()
-    return label
+    saved.code, saved.name, saved.name_en = code, name, name_en
+    saved.save()
+    if label is not None:
+        label.__dict__.update(saved.__dict__)
+    return saved

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.geo.choices import Level
 
 from ..choices import HostKind
@@ -48,17 +49,26 @@ def _check(org: Organization) -> None:
 
 
 @transaction.atomic
-def save_organization(org: Organization | None, **values) -> Organization:
+def save_organization(
+    org: Organization | None, *, version: int | None = None, **values
+) -> Organization:
+    """Record an organisation (org None) or edit one. With `version`, an edit is refused
+    (StaleEdit) if the organisation was saved by someone else since that version."""
     unknown = set(values) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise TypeError(f"not organisation fields: {sorted(unknown)}")
-    org = org or Organization()
+    target = Organization()
+    if org is not None and org.pk:
+        target = stale.lock(Organization, org.pk, version)
+        stale.bump(target)
     for name, value in values.items():
-        setattr(org, name, value)
-    _check(org)
-    org.save()
-    _move_points(org)
-    return org
+        setattr(target, name, value)
+    _check(target)
+    target.save()
+    _move_points(target)
+    if org is not None:
+        org.__dict__.update(target.__dict__)
+    return target
 
 
 def _move_points(org: Organization) -> None:
@@ -72,7 +82,9 @@ def _move_points(org: Organization) -> None:
 
 @transaction.atomic
 def cease_organization(org: Organization, on: dt.date) -> Organization:
-    require_order("ceased_on", org.established_on, on, _("the date established"))
-    org.ceased_on = on
-    org.save(update_fields=["ceased_on"])
+    locked = stale.lock(Organization, org.pk)
+    require_order("ceased_on", locked.established_on, on, _("the date established"))
+    locked.ceased_on = on
+    locked.save(update_fields=["ceased_on", *stale.bump(locked)])
+    org.__dict__.update(locked.__dict__)
     return org

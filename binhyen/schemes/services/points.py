@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 
@@ -47,10 +48,6 @@ SCHEME_FIELDS = (
     "replicated_from",
     "notes",
 )
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record since it was read: nothing was overwritten."""
 
 
 def _check_host(scheme: Scheme) -> None:
@@ -122,9 +119,7 @@ def update_scheme(scheme: Scheme, *, version: int | None = None, **values) -> Sc
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"not scheme fields: {sorted(unknown)}")
-    locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if version is not None and locked.version != version:
-        raise StaleEdit
+    locked = stale.lock(Scheme, scheme.pk, version)
     first_event = locked.events.order_by("date", "pk").first()
     for name, value in values.items():
         setattr(locked, name, value)
@@ -132,7 +127,7 @@ def update_scheme(scheme: Scheme, *, version: int | None = None, **values) -> Sc
     later = locked.events.exclude(kind=EventKind.ESTABLISHED).order_by("date").first()
     if later and later.date < locked.established_on:
         fail("established_on", _("The point has events before that date."))
-    locked.version += 1
+    stale.bump(locked)
     locked.save()
     if first_event and first_event.date != locked.established_on:
         first_event.date = locked.established_on

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from binhyen.core import audit
+from binhyen.core import audit, stale
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
 
@@ -97,11 +97,14 @@ def create_group(
 
 
 @transaction.atomic
-def dissolve_group(group: Group, on: dt.date) -> Group:
-    """Dissolve a group; its households and members leave it on that day."""
-    require_order("dissolved_on", group.established_on, on, _("the date established"))
-    group.dissolved_on = on
-    group.save(update_fields=["dissolved_on"])
+def dissolve_group(group: Group, on: dt.date, version: int | None = None) -> Group:
+    """Dissolve a group; its households and members leave it on that day. With
+    `version`, refused (StaleEdit) if the group was saved by someone else since."""
+    locked = stale.lock(Group, group.pk, version)
+    require_order("dissolved_on", locked.established_on, on, _("the date established"))
+    locked.dissolved_on = on
+    locked.save(update_fields=["dissolved_on", *stale.bump(locked)])
+    group.__dict__.update(locked.__dict__)
     still_in = Q(left_on__isnull=True) | Q(left_on__gt=on)
     for row in group.memberships.filter(still_in):
         row.left_on = max(on, row.joined_on)

@@ -17,13 +17,20 @@ from django.utils.translation import gettext as _
 
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import apply_service_errors
 from binhyen.core.text import fold
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.models import AdminUnit
 
 from .. import queries, services
-from ..forms.catalogue import CatalogueFilterForm, LabelForm, SchemeTypeForm
+from ..forms.catalogue import (
+    CatalogueFilterForm,
+    LabelForm,
+    SchemeTypeForm,
+    components_text,
+    parse_components,
+)
 from ..models import Label, SchemeType
 from ..permissions import can_edit_catalogue
 from ..queries import Scope
@@ -224,6 +231,37 @@ def type_detail(request, code: str):
 # ---- editing (provincial officers and administrators) -----------------------------------
 
 
+def _components_shown(rows) -> str:
+    return "; ".join(" | ".join(part for part in row if part) for row in rows)
+
+
+def _stale_type(request, form: SchemeTypeForm, scheme_type: SchemeType):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = SchemeType.objects.select_related("origin_unit").get(pk=scheme_type.pk)
+    typed = form.cleaned_data
+    theirs = {
+        name: getattr(current, name)
+        for name in ("code", "name", "name_en", "description", "origin", "has_groups")
+    }
+    theirs.update(
+        labels=list(current.labels.all()),
+        host_kinds=list(current.host_kinds),
+        origin_unit_code=current.origin_unit,
+        components=_components_shown(parse_components(components_text(current))),
+    )
+    if "is_active" in form.fields:
+        theirs["is_active"] = current.is_active
+    mine = {
+        "origin_unit_code": typed.get("origin_unit"),
+        "components": _components_shown(typed["components"]),
+    }
+    context = {"scheme_type": current, **stale.stale_context(form, theirs, mine)}
+    context["form"] = SchemeTypeForm(stale.resubmitted(request.POST, current), instance=current)
+    context["form"].is_valid()
+    return render(request, "schemes/catalogue_form.html", context, status=409)
+
+
 def _edit_type(request, scheme_type: SchemeType | None):
     if not can_edit_catalogue(request.user):
         raise PermissionDenied
@@ -236,8 +274,11 @@ def _edit_type(request, scheme_type: SchemeType | None):
                     scheme_type,
                     labels=list(form.cleaned_data["labels"]),
                     components=form.cleaned_data["components"],
+                    version=stale.version_of(form),
                     **form.service_values(),
                 )
+            except stale.StaleEdit:
+                return _stale_type(request, form, scheme_type)
             except ValidationError as exc:
                 apply_service_errors(form, exc, {"origin_unit": "origin_unit_code"})
             else:
@@ -277,18 +318,26 @@ def label_list(request):
             editing = get_object_or_404(Label, pk=key) if str(key).isdigit() else None
     form = LabelForm(request.POST or None, instance=editing or Label())
     status = 200
+    shown_stale = {}
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        status = 400
         if form.is_valid():
             try:
                 services.save_label(editing, **form.cleaned_data)
+            except stale.StaleEdit:
+                editing = Label.objects.get(pk=editing.pk)
+                theirs = {name: getattr(editing, name) for name in LabelForm.Meta.fields}
+                shown_stale = stale.stale_context(form, theirs)
+                form = LabelForm(stale.resubmitted(request.POST, editing), instance=editing)
+                form.is_valid()
+                status = 409
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("schemes:labels")
-        status = 400
     types = dict(
         SchemeType.objects.filter(is_active=True)
         .values("labels")
@@ -306,5 +355,6 @@ def label_list(request):
         "editing": editing,
         "active_total": active.total,
         "today": geo_queries.today(),
+        **shown_stale,
     }
     return render(request, "schemes/catalogue_labels.html", context, status=status)

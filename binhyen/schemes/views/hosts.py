@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import apply_service_errors
 from binhyen.core.queries import audit_entries_for
 from binhyen.geo import queries as geo_queries
@@ -84,6 +85,20 @@ def _detail(request, org, can_write, cease_form=None, status=200):
     return render(request, "schemes/organization_detail.html", context, status=status)
 
 
+def _stale_page(request, form: OrganizationForm, org: Organization):
+    """Nothing was written: their saved values where they differ from what was typed,
+    the form as typed with the version now saved (core.stale)."""
+    current = Organization.objects.select_related("commune", "residential_area").get(pk=org.pk)
+    theirs = {name: getattr(current, name) for name in form.Meta.fields}
+    context = {"org": current, **stale.stale_context(form, theirs)}
+    form = OrganizationForm(
+        stale.resubmitted(request.POST, current), instance=current, user=request.user
+    )
+    form.is_valid()
+    context["form"] = form
+    return render(request, "schemes/organization_form.html", context, status=409)
+
+
 def _save(request, org):
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
     status = 200
@@ -94,8 +109,12 @@ def _save(request, org):
                 raise PermissionDenied
             try:
                 saved = services.save_organization(
-                    org if org.pk else None, **{name: data[name] for name in form.Meta.fields}
+                    org if org.pk else None,
+                    version=stale.version_of(form),
+                    **{name: data[name] for name in form.Meta.fields},
                 )
+            except stale.StaleEdit:
+                return _stale_page(request, form, org)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

@@ -6,8 +6,6 @@ through the services, after `permissions.can_write_unit` on the point's unit."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_POST
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.forms import apply_service_errors, submitted
 from binhyen.core.queries import audit_entries_for, audit_log_for
+from binhyen.core.stale import shown
 from binhyen.geo import queries as geo_queries
 
 from .. import exports, permissions, queries, services
@@ -283,14 +282,6 @@ def _form_page(request, form: SchemeForm, point: Scheme | None = None, status: i
     return render(request, "schemes/point_form.html", context, status=status)
 
 
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def _visible(user, point: Scheme) -> bool:
     return queries.schemes_for_user(user).filter(pk=point.pk).exists()
 
@@ -312,8 +303,8 @@ def _stale_page(request, form: SchemeForm, point: Scheme):
             theirs = OUTSIDE_LABEL
         if isinstance(mine, Scheme) and not _visible(request.user, mine):
             mine = OUTSIDE_LABEL
-        if _shown(theirs) != _shown(mine):
-            differences.append((form.fields[name].label, _shown(theirs), _shown(mine)))
+        if shown(theirs) != shown(mine):
+            differences.append((form.fields[name].label, shown(theirs), shown(mine)))
     data = request.POST.copy()
     data["version"] = current.version
     form = SchemeForm(data, user=request.user, instance=current)

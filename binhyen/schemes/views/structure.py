@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.jurisdiction import jurisdiction_of
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import apply_service_errors, submitted
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
@@ -144,9 +145,11 @@ def _group_page(request, group: Group, status: int = 200, **bound):
         forms = {
             "join_form": bound.get("join_form") or JoinForm(group=group),
             "member_form": bound.get("member_form") or MemberForm(group=group),
-            "dissolve_form": bound.get("dissolve_form") or DissolveForm(),
+            "dissolve_form": bound.get("dissolve_form") or DissolveForm(group=group),
             "leave_form": bound.get("leave_form") or LeaveForm(),
         }
+    elif bound.get("stale"):  # dissolved meanwhile: the form as typed, with their date
+        forms = {"dissolve_form": bound["dissolve_form"]}
     context = {
         "group": group,
         "area_version": geo_queries.version_on(group.residential_area, today)
@@ -159,6 +162,8 @@ def _group_page(request, group: Group, status: int = 200, **bound):
         "failed": bound.get("failed", ""),
         "failed_row": bound.get("failed_row"),
         "today": today,
+        "stale": bound.get("stale", False),
+        "differences": bound.get("differences", []),
         **forms,
     }
     return render(request, "schemes/group_detail.html", context, status=status)
@@ -283,9 +288,20 @@ def group_member_end(request, pk: int, member_pk: int):
 @require_POST
 def group_dissolve(request, pk: int):
     group = _writable_group(request, pk)
-    form = DissolveForm(request.POST)
-    if submitted(form, lambda d: services.dissolve_group(group, d["dissolved_on"])):
-        return _done(request, group)
+    form = DissolveForm(request.POST, group=group)
+
+    def dissolve(data):
+        services.dissolve_group(group, data["dissolved_on"], version=data.get("version"))
+
+    try:
+        if submitted(form, dissolve):
+            return _done(request, group)
+    except stale.StaleEdit:
+        current = Group.objects.get(pk=group.pk)
+        shown = stale.stale_context(form, {"dissolved_on": current.dissolved_on})
+        form = DissolveForm(stale.resubmitted(request.POST, current), group=current)
+        form.is_valid()
+        return _group_page(request, current, 409, dissolve_form=form, failed="dissolve", **shown)
     return _group_page(request, group, 400, dissolve_form=form, failed="dissolve")
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhyen.core import stale
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
-from binhyen.schemes.services import StaleEdit
 from binhyen.schemes.services.checks import fail, require_order
 
 from ..models import Case, SeizedItem, Suspect, Tip
@@ -37,11 +37,8 @@ def save_case(case: Case | None, *, tips: list[Tip] | None = None, version=None,
     if unknown:
         raise TypeError(f"not case fields: {sorted(unknown)}")
     if case is not None:
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if version is not None and locked.version != version:
-            raise StaleEdit
-        case = locked
-        case.version += 1
+        case = stale.lock(Case, case.pk, version)
+        stale.bump(case)
     else:
         case = Case()
     for name, value in values.items():

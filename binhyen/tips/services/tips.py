@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from binhyen.accounts.choices import Role
 from binhyen.accounts.jurisdiction import can_access_unit, jurisdiction_of
-from binhyen.core import audit, crypto
+from binhyen.core import audit, crypto, stale
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.choices import Level
 from binhyen.geo.models import AdminUnit
@@ -78,9 +78,10 @@ def _store_informant(tip: Tip, informant: InformantData) -> None:
 def attach(tip: Tip, uploads, allow_pdf: bool = True) -> list[TipAttachment]:
     if tip.attachments.count() + len(uploads) > MAX_FILES:
         fail("attachments", _("At most %(n)d files per tip.") % {"n": MAX_FILES})
+    # every file checked before any is written: a refused one leaves no other on the disk
+    cleaned = [clean_upload(upload, allow_pdf) for upload in uploads]
     made = []
-    for upload in uploads:
-        stored, shown, ctype = clean_upload(upload, allow_pdf)
+    for stored, shown, ctype in cleaned:
         made.append(
             TipAttachment.objects.create(
                 tip=tip, file=stored, name=shown, content_type=ctype, size=stored.size
@@ -138,12 +139,7 @@ def record_tip(
 
 
 def _locked(tip: Tip, version: int | None = None) -> Tip:
-    locked = Tip.objects.select_for_update().get(pk=tip.pk)
-    if version is not None and locked.version != version:
-        from binhyen.schemes.services import StaleEdit
-
-        raise StaleEdit
-    return locked
+    return stale.lock(Tip, tip.pk, version)
 
 
 def _save(tip: Tip, locked: Tip, fields: list[str]) -> None:

@@ -19,13 +19,12 @@ Needs Playwright (the Python package; its bundled driver) and Debian's Chromium 
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connections
 from django.urls import reverse
 
 from binhyen.geo import queries as geo_queries
@@ -42,29 +41,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
-IMMUTABLE = importlib.import_module("binhyen.core.migrations.0002_audit_entries_immutable")
 REPLY = "Cảm ơn bạn. Công an xã đang xác minh, bạn có nhớ biển số xe không?"
-
-
-def _empty_audit_log() -> None:
-    table = connection.ops.quote_name("core_auditentry")
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER core_auditentry_no_change")
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER core_auditentry_no_change")
-        else:
-            for sql in IMMUTABLE.SQLITE_DROP:
-                cursor.execute(sql)
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            for sql in IMMUTABLE.SQLITE:
-                cursor.execute(sql)
-
-
-@pytest.fixture
-def audit_log_emptied_after(transactional_db):
-    yield
-    _empty_audit_log()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ jurisdiction); writes through the services, after `can_write_unit` on the case's
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -22,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.forms import apply_service_errors
+from binhyen.core.stale import StaleEdit, shown
 from binhyen.schemes import permissions
-from binhyen.schemes.services import StaleEdit
 
 from .. import exports, queries, services
 from ..filtersets import CaseFilterSet
@@ -218,16 +217,6 @@ def case_new(request):
     return _form_page(request, form)
 
 
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def _stale_page(request, form: CaseForm, case: Case):
     """Nothing was written. Show what the other person saved where it differs from what
     was typed, keep the typed values, and take the current version."""
@@ -235,8 +224,8 @@ def _stale_page(request, form: CaseForm, case: Case):
     differences = []
     for name, mine in form.service_values().items():
         theirs = getattr(current, name)
-        if _shown(theirs) != _shown(mine):
-            differences.append((form.fields[name].label, _shown(theirs), _shown(mine)))
+        if shown(theirs) != shown(mine):
+            differences.append((form.fields[name].label, shown(theirs), shown(mine)))
     data = request.POST.copy()
     data["version"] = current.version
     form = CaseForm(data, user=request.user, instance=current)

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
 from binhyen.core.forms import apply_service_errors, submitted
+from binhyen.core.stale import StaleEdit
 from binhyen.geo import queries as geo_queries
 from binhyen.schemes import permissions
-from binhyen.schemes.services import StaleEdit
 
 from .. import exports, queries, services
 from ..choices import REFERABLE, Author, Status

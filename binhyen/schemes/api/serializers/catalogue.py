@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from binhyen.core.stale import api_version_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.api.serializers import UnitRefSerializer
 from binhyen.geo.choices import Level
@@ -46,6 +47,7 @@ class SchemeTypeSerializer(serializers.ModelSerializer):
             "has_groups",
             "is_active",
             "components",
+            "version",
         ]
 
 
@@ -57,7 +59,8 @@ class ComponentWriteSerializer(serializers.Serializer):
 
 class SchemeTypeWriteSerializer(serializers.Serializer):
     """`origin_unit` is the code of the province or commune the type comes from (today's);
-    `components` is the full ordered list for a composite type."""
+    `components` is the full ordered list for a composite type. An edit (PATCH) may send
+    the `version` it read: if someone saved the type since, the answer is 409."""
 
     code = serializers.SlugField(max_length=60)
     name = serializers.CharField(max_length=255)
@@ -72,6 +75,7 @@ class SchemeTypeWriteSerializer(serializers.Serializer):
     has_groups = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
     components = ComponentWriteSerializer(many=True, required=False)
+    version = api_version_field()
 
     def validate(self, attrs):
         if "origin_unit" in attrs:

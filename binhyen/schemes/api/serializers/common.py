@@ -45,22 +45,37 @@ class EnumField(serializers.ChoiceField):
 
 
 class EnumFieldSchema(OpenApiSerializerFieldExtension):
+    """The named enum; a field that also takes "" or null (allow_blank, allow_null) is
+    one of the enum, `BlankEnum`, `NullEnum`, as drf-spectacular shows its own choice
+    fields (the enum is shared by fields that differ there)."""
+
     target_class = EnumField
 
     def map_serializer_field(self, auto_schema, direction):
         field: EnumField = self.target
-        component = ResolvedComponent(
-            name=f"{field.enum_name}Enum",
-            type=ResolvedComponent.SCHEMA,
-            object=f"{field.enum_name}Enum",
-            schema={
+        enum = _component(
+            auto_schema,
+            f"{field.enum_name}Enum",
+            {
                 "type": "string",
                 "enum": list(field.choices),
                 "description": "\n".join(f"* `{k}` - {v}" for k, v in field.choices.items()),
             },
         )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
+        variants = [enum]
+        if field.allow_blank and "" not in field.choices:
+            variants.append(_component(auto_schema, "BlankEnum", {"enum": [""]}))
+        if field.allow_null:
+            variants.append(_component(auto_schema, "NullEnum", {"enum": [None]}))
+        return enum if len(variants) == 1 else {"oneOf": variants}
+
+
+def _component(auto_schema, name: str, schema: dict) -> dict:
+    component = ResolvedComponent(
+        name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
+    )
+    auto_schema.registry.register_on_missing(component)
+    return component.ref
 
 
 class UnitCodeField(serializers.CharField):

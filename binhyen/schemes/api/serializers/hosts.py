@@ -6,6 +6,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
+from binhyen.core.stale import api_version_field
 from binhyen.geo import queries as geo_queries
 from binhyen.geo.api.serializers import UnitRefSerializer
 from binhyen.geo.choices import Level
@@ -36,12 +37,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "established_on",
             "ceased_on",
             "notes",
+            "version",
         ]
 
 
 class OrganizationWriteSerializer(serializers.Serializer):
     """`commune` and `residential_area` are the codes of where the organisation is: in
-    force today, or on the day before it ceased for one that no longer exists."""
+    force today, or on the day before it ceased for one that no longer exists. An edit
+    (PATCH) may send the `version` it read: if someone saved the organisation since, the
+    answer is 409 and nothing changes."""
 
     kind = EnumField(ORGANIZATION_KINDS, "OrganizationKind")
     name = serializers.CharField(max_length=255)
@@ -61,6 +65,7 @@ class OrganizationWriteSerializer(serializers.Serializer):
     established_on = serializers.DateField(required=False, allow_null=True)
     ceased_on = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    version = api_version_field()
 
     def validate(self, attrs):
         ceased = attrs.get("ceased_on", getattr(self.instance, "ceased_on", None))

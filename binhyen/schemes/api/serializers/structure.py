@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from binhyen.core.stale import api_version_field
 from binhyen.geo.api.serializers import UnitRefSerializer
 from binhyen.geo.choices import Level
 from binhyen.schemes import queries
@@ -77,6 +78,7 @@ class GroupSerializer(serializers.ModelSerializer):
             "established_on",
             "dissolved_on",
             "notes",
+            "version",
         ]
 
 
@@ -115,9 +117,11 @@ class GroupWriteSerializer(serializers.Serializer):
 
 
 class GroupDissolveSerializer(serializers.Serializer):
-    """Dissolving is the only change of a group: its households and members leave it."""
+    """Dissolving is the only change of a group: its households and members leave it.
+    `version`, if sent, must be the group's version read (else 409)."""
 
     dissolved_on = serializers.DateField()
+    version = api_version_field()
 
 
 class NewHouseholdSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -14,7 +15,10 @@ from rest_framework.serializers import as_serializer_error
 
 from binhyen.accounts.permissions import DeclaredScoping
 from binhyen.accounts.scoping import JURISDICTION
+from binhyen.core.stale import STALE_DESCRIPTION
 from binhyen.schemes import services
+
+STALE = OpenApiResponse(description=STALE_DESCRIPTION)  # the 409 of an edit (core.stale)
 
 
 class Conflict(APIException):

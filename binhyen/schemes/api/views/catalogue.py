@@ -11,7 +11,7 @@ from binhyen.schemes import permissions, services
 from binhyen.schemes.models import Label, SchemeType
 
 from ..serializers import catalogue as s
-from .base import RegistryView, created, require
+from .base import STALE, RegistryView, created, require
 
 
 @extend_schema_view(
@@ -19,7 +19,7 @@ from .base import RegistryView, created, require
         request=s.SchemeTypeWriteSerializer, responses={201: s.SchemeTypeSerializer}
     ),
     partial_update=extend_schema(
-        request=s.SchemeTypeWriteSerializer, responses=s.SchemeTypeSerializer
+        request=s.SchemeTypeWriteSerializer, responses={200: s.SchemeTypeSerializer, 409: STALE}
     ),
 )
 class SchemeTypeViewSet(
@@ -44,6 +44,7 @@ class SchemeTypeViewSet(
     def create(self, request):
         require(permissions.can_edit_catalogue(request.user))
         values = dict(self.write_serializer(s.SchemeTypeWriteSerializer).validated_data)
+        values.pop("version", None)
         return created(self._saved(services.save_scheme_type(None, **values)))
 
     def partial_update(self, request, code: str):

@@ -12,7 +12,7 @@ from binhyen.schemes.filtersets.hosts import OrganizationFilterSet
 from binhyen.schemes.models import Organization
 
 from ..serializers import hosts as s
-from .base import RegistryView, created, require
+from .base import STALE, RegistryView, created, require
 
 
 @extend_schema_view(
@@ -20,7 +20,8 @@ from .base import RegistryView, created, require
         request=s.OrganizationWriteSerializer, responses={201: s.OrganizationSerializer}
     ),
     partial_update=extend_schema(
-        request=s.OrganizationWriteSerializer, responses=s.OrganizationSerializer
+        request=s.OrganizationWriteSerializer,
+        responses={200: s.OrganizationSerializer, 409: STALE},
     ),
 )
 class OrganizationViewSet(
@@ -51,6 +52,7 @@ class OrganizationViewSet(
     def create(self, request):
         require(permissions.can_write_anywhere(request.user))
         values = dict(self.write_serializer(s.OrganizationWriteSerializer).validated_data)
+        values.pop("version", None)
         self._check(None, values)
         org = services.save_organization(None, **values)
         return created(s.OrganizationSerializer(org).data)
@@ -60,4 +62,5 @@ class OrganizationViewSet(
         serializer = self.write_serializer(s.OrganizationWriteSerializer, org, partial=True)
         values = dict(serializer.validated_data)
         self._check(org, values)
-        return Response(s.OrganizationSerializer(services.save_organization(org, **values)).data)
+        saved = services.save_organization(org, **values)
+        return Response(s.OrganizationSerializer(saved).data)

@@ -32,14 +32,14 @@ from binhyen.schemes.models import (
 )
 
 from ..serializers import structure as s
-from .base import RegistryView, created, require
+from .base import STALE, RegistryView, created, require
 
 
 @extend_schema_view(
     retrieve=extend_schema(parameters=[ON_PARAM]),
     create=extend_schema(request=s.GroupWriteSerializer, responses={201: s.GroupDetailSerializer}),
     partial_update=extend_schema(
-        request=s.GroupDissolveSerializer, responses=s.GroupDetailSerializer
+        request=s.GroupDissolveSerializer, responses={200: s.GroupDetailSerializer, 409: STALE}
     ),
 )
 class GroupViewSet(
@@ -92,7 +92,7 @@ class GroupViewSet(
     def partial_update(self, request, pk=None):
         group = self._writable()
         data = self.write_serializer(s.GroupDissolveSerializer).validated_data
-        services.dissolve_group(group, data["dissolved_on"])
+        services.dissolve_group(group, data["dissolved_on"], version=data.get("version"))
         return Response(self._detail(group))
 
     @extend_schema(request=s.GroupJoinSerializer, responses={201: s.GroupHouseholdSerializer})

@@ -10,7 +10,7 @@ from functools import cache
 
 from django.utils.translation import gettext as _
 
-from binhyen.core.spreadsheets.cells import CODE, DATE, INT, PHONE, REF, TEXT, Column
+from binhyen.core.spreadsheets.cells import CODE, DATE, INT, PHONE, REF, TEXT, Column, shown
 
 TYPES = {TEXT, CODE, REF, PHONE, INT, DATE}
 PATTERNS = {  # cells.CODE_RE, REF_RE, PHONE_RE in PostgreSQL's regular expressions
@@ -101,7 +101,9 @@ def value(col: Column, t: str, parsed: str, error: str) -> str:
 
 
 def message(code: str, col: Column, text: str) -> str:
-    """The message cells.parse_cell gives for a cell error code."""
+    """The message cells.parse_cell gives for a cell error code (the cell shown as it
+    shows it: cut short)."""
+    text = shown(text)
     if code == "required":
         return _("This field is required.")
     if code == "date":

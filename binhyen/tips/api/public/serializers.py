@@ -35,11 +35,20 @@ class Open311RequestCreateSerializer(serializers.Serializer):
             "happens, among the units in force today (see /api/v1/units/)."
         ),
     )
+    # bounded: a huge value (1e84) made rounding to six places fail (500)
     lat = serializers.FloatField(
-        required=False, allow_null=True, help_text="Latitude (WGS84), with `long`."
+        required=False,
+        allow_null=True,
+        min_value=-90,
+        max_value=90,
+        help_text="Latitude (WGS84), with `long`.",
     )
     long = serializers.FloatField(
-        required=False, allow_null=True, help_text="Longitude (WGS84), with `lat`."
+        required=False,
+        allow_null=True,
+        min_value=-180,
+        max_value=180,
+        help_text="Longitude (WGS84), with `lat`.",
     )
     address_string = serializers.CharField(
         required=False,
