@@ -4,7 +4,8 @@
   "Not found." in the user's language. Its own message is a developer's ("No Tip matches
   the given query.", from get_object_or_404): English, and it names the model. A view
   with something to tell the user raises DRF's NotFound(message) instead. A NUL byte
-  in a looked-up text answers 400 (`is_nul_in_text`).
+  in a looked-up text answers 400 (`is_nul_in_text`; one in the address never gets
+  here: core.middleware.NullCharacterMiddleware refuses it first).
 - `bad_request`, `page_not_found`, `server_error` (binhyen/urls.py handler400/404/500):
   Django's error pages, JSON under /api/. A request that matches no view (an empty or
   malformed path parameter: /api/v1/schemes//) or fails in a middleware never reaches
@@ -24,10 +25,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif is_nul_in_text(exc):
-        if "\x00" in context["request"].path:  # no record bears such a code
-            exc = exceptions.NotFound()
-        else:
-            exc = exceptions.ValidationError({"detail": _("Null characters are not allowed.")})
+        exc = exceptions.ValidationError({"detail": _("Null characters are not allowed.")})
     return views.exception_handler(exc, context)
 
 
@@ -36,8 +34,7 @@ def is_nul_in_text(exc) -> bool:
     parameter, a reference by code in a body). PostgreSQL text cannot hold one:
     psycopg refuses it before sending anything (the transaction is intact), which
     surfaced as a 500. DRF's CharField and Django's form fields refuse it themselves;
-    lookups by code do not, so it is refused here once for the whole API: 404 in the
-    path, 400 elsewhere."""
+    lookups by code do not, so it is refused here once for the whole API (400)."""
     return isinstance(exc, DataError) and "NUL (0x00)" in str(exc)
 
 

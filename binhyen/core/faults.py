@@ -42,16 +42,35 @@ from django.utils.translation import gettext as _
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-# a connection lost or refused, and the other transient refusals of the database (SQLite's
-# "database is locked", PostgreSQL's deadlock, serialization failure, statement timeout):
-# all of them say "try again shortly"
-UNAVAILABLE = (OperationalError, InterfaceError)
+# A connection lost or refused, and the other transient refusals of the database: they all
+# say "try again shortly". PostgreSQL classes them by SQLSTATE: 08 connection exception,
+# 40 deadlock or serialization failure, 53 insufficient resources, 57 operator
+# intervention (shutdown, statement timeout), 55P03 lock not available. Errors raised
+# before the server answered (refused, closed) carry no SQLSTATE, nor do SQLite's: their
+# text tells. Anything else (a bad query) stays a 500: it is a bug, not a wait.
+TRANSIENT_CLASSES = ("08", "40", "53", "57")
+TRANSIENT_WORDS = (
+    "connect",
+    "closed",
+    "terminat",
+    "database is locked",
+    "unable to open",
+    "disk i/o",
+)
 _MARK = "_binhyen_database_unavailable"
 _LOGGED = "_binhyen_database_unavailable_logged"
 
 
 def is_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, UNAVAILABLE)
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in TRANSIENT_CLASSES or sqlstate == "55P03"
+    text = str(exc).lower()
+    return any(word in text for word in TRANSIENT_WORDS)
 
 
 def message() -> str:

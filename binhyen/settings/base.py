@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import csp_source, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BINHYEN_VAR_DIR", str(BASE_DIR.parent / "var")))
@@ -178,7 +178,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # proxy in front says which scheme the browser used (only trusted with TRUSTED_PROXY).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# preload is a commitment of the whole domain to browsers' lists: the operator opts in
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # /healthz/ answers load balancers over plain HTTP inside the network
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
@@ -249,18 +250,12 @@ MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
 # Content-Security-Policy (django-csp): scripts only from the app's own files, so no inline
 # script or handler runs, whatever a record's text carries. Inline style attributes stay
 # allowed (widths of bars and table columns); user text is escaped, never markup.
-_TILE_HOSTS = []
-if MAP_TILES_URL:
-    from urllib.parse import urlsplit
-
-    _tiles = urlsplit(MAP_TILES_URL)
-    _TILE_HOSTS = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *_TILE_HOSTS],
+        "img-src": ["'self'", "data:", "blob:", *csp_source(MAP_TILES_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -39,3 +39,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def csp_source(url: str) -> list[str]:
+    """The Content-Security-Policy source of a tile server's URL template
+    (https://{s}.tiles.example.vn/{z}/{x}/{y}.png → https://*.tiles.example.vn); none
+    for a URL on this server. A template CSP cannot express stops start-up with its name."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = parts.netloc
+    if host.startswith("{s}."):
+        host = "*." + host[4:]
+    if not host:
+        return []  # a path on this server: 'self' covers it
+    if "{" in host or "}" in host:
+        raise ImproperlyConfigured(
+            f"MAP_TILES_URL: only a whole first label of the host may vary ({{s}}.), not {url!r}"
+        )
+    return [f"{parts.scheme}://{host}" if parts.scheme else host]

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
 
 from binhyen.accounts.services import create_user
@@ -286,3 +286,28 @@ def test_the_503_renders_without_touching_the_database(rf):
 def test_other_errors_are_left_to_django(rf):
     middleware = faults.DatabaseUnavailableMiddleware(lambda request: None)
     assert middleware.process_exception(rf.get("/"), ValueError("boom")) is None
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def _wrapped(text: str, sqlstate: str | None = None) -> OperationalError:
+    error = OperationalError(text)
+    if sqlstate:
+        error.__cause__ = _DriverError(sqlstate)
+    return error
+
+
+def test_only_transient_database_errors_answer_503():
+    """A bad query is a bug (500), not a wait: the 503 would hide it."""
+    assert faults.is_unavailable(_wrapped("terminating connection", "57P01"))
+    assert faults.is_unavailable(_wrapped("deadlock detected", "40P01"))
+    assert faults.is_unavailable(_wrapped("connection failed: Connection refused"))
+    assert faults.is_unavailable(_wrapped("database is locked"))
+    assert faults.is_unavailable(InterfaceError("connection already closed"))
+    assert not faults.is_unavailable(_wrapped('column "x" does not exist', "42703"))
+    assert not faults.is_unavailable(_wrapped("no such column: schemes_scheme.x"))
+    assert not faults.is_unavailable(ValueError("database is locked"))

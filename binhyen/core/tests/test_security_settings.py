@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from binhyen.settings.env import csp_source
 
 PACKAGE = Path(__file__).resolve().parents[3]
 TEMPLATES = sorted(PACKAGE.glob("binhyen/*/templates/**/*.html"))
@@ -27,6 +30,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "binhyen.example.vn",
     "CSRF_TRUSTED_ORIGINS": "https://binhyen.example.vn",
     "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_PRELOAD": "true",
     "TRUSTED_PROXY": "true",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "FIELD_ENCRYPTION_KEYS": "n1qzD0A6y3Pq4fHk3VhYp0bQ2m9zQJm3k6wqXcJ1y8E=",
@@ -116,3 +120,22 @@ def test_every_post_form_carries_the_csrf_token():
     assert len(forms) > 50
     missing = [str(path.relative_to(PACKAGE)) for path, body in forms if "csrf_token" not in body]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("template", "source"),
+    [
+        ("https://{s}.tiles.example.vn/{z}/{x}/{y}.png", ["https://*.tiles.example.vn"]),
+        ("https://tiles.example.vn:8443/{z}/{x}/{y}.png", ["https://tiles.example.vn:8443"]),
+        ("//tiles.example.vn/{z}/{x}/{y}.png", ["tiles.example.vn"]),
+        ("/tiles/{z}/{x}/{y}.png", []),
+        ("", []),
+    ],
+)
+def test_the_map_tiles_server_is_allowed_by_the_policy(template, source):
+    assert csp_source(template) == source
+
+
+def test_a_tiles_template_the_policy_cannot_express_stops_start_up():
+    with pytest.raises(ImproperlyConfigured):
+        csp_source("https://tile{s}.example.vn/{z}/{x}/{y}.png")

@@ -1,6 +1,8 @@
 """The review through the API: the stable JSON format (docs/review-format.md), or a
 document with `document=xlsx|docx|pdf|html`."""
 
+import logging
+
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -89,8 +91,9 @@ class ReviewView(RegistryView, APIView):
             return Response(review)
         try:
             body = output.render(review, document)
-        except DocumentUnavailable as exc:
-            raise Unavailable(str(exc)) from exc
+        except DocumentUnavailable as exc:  # the cause (library paths) goes to the log only
+            logging.getLogger(__name__).error("review document unavailable: %s", exc)
+            raise Unavailable(_("This server cannot produce this format.")) from exc
         response = HttpResponse(body, content_type=output.CONTENT_TYPES[document])
         response["Content-Disposition"] = (
             f'attachment; filename="{output.filename(review, document)}"'

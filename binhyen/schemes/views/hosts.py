@@ -88,7 +88,8 @@ def _detail(request, org, can_write, cease_form=None, status=200):
 def _stale_page(request, form: OrganizationForm, org: Organization):
     """Nothing was written: their saved values where they differ from what was typed,
     the form as typed with the version now saved (core.stale)."""
-    current = Organization.objects.select_related("commune", "residential_area").get(pk=org.pk)
+    # read again through the jurisdiction: an edit that moved it elsewhere shows nothing
+    current = queries.get_organization_for_user(request.user, org.pk)
     theirs = {name: getattr(current, name) for name in form.Meta.fields}
     context = {"org": current, **stale.stale_context(form, theirs)}
     form = OrganizationForm(

@@ -297,7 +297,7 @@ def group_dissolve(request, pk: int):
         if submitted(form, dissolve):
             return _done(request, group)
     except stale.StaleEdit:
-        current = Group.objects.get(pk=group.pk)
+        current = queries.get_group_for_user(request.user, group.pk)  # still in scope?
         shown = stale.stale_context(form, {"dissolved_on": current.dissolved_on})
         form = DissolveForm(stale.resubmitted(request.POST, current), group=current)
         form.is_valid()

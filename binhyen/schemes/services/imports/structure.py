@@ -146,7 +146,9 @@ class StructureRows:
         Group.objects.bulk_create([group for _info, group in new], batch_size=BATCH)
         for info, group in new:
             info.id = group.pk
-        fields = ["ref", "name", "kind", "established_on", "dissolved_on", "scheme"]
+        for group in changed:  # an edit form opened before the import is now stale
+            group.version += 1
+        fields = ["ref", "name", "kind", "established_on", "dissolved_on", "scheme", "version"]
         Group.objects.bulk_update(changed, fields, batch_size=BATCH)
         closed = {GroupHousehold: 0, GroupMember: 0}
         for group in dissolved:  # as services.dissolve_group: who is still in leaves that day
