@@ -103,6 +103,14 @@ def routes() -> list[tuple[str, str]]:
     return list(walk(get_resolver()))
 
 
+# A province's award round (kept at the province): everyone in the province sees it, its
+# officers propose; nobody outside it does either.
+IN_PROVINCE = {"admin", "pv05", "congan.xa", "truong.ca", "totruong", "lanhdao", "kiemtra"}
+ROUND_SEEN = custom("occasion", IN_PROVINCE | {"sibling"}, "the province's round", False)
+ROUND_PROPOSED = custom(
+    "occasion", {"admin", "pv05", "congan.xa", "truong.ca", "sibling"}, "officers propose", False
+)
+
 # Every route of the URL configuration: a new one without an entry fails the suite.
 RULES: dict[str, Rule] = {
     # portal
@@ -115,7 +123,7 @@ RULES: dict[str, Rule] = {
     "geo:edit-attributes": rule(WRITE, "unit"),
     # schemes
     "schemes:list": rule(SIGNED_IN),
-    "schemes:new": rule(WRITE),
+    "schemes:new": rule(OFFICER),
     "schemes:map": rule(SIGNED_IN),
     "schemes:map-data": rule(SIGNED_IN),
     "schemes:point": rule(READ, "scheme"),
@@ -129,7 +137,7 @@ RULES: dict[str, Rule] = {
     "schemes:type-edit": rule(CATALOGUE, "scheme-type"),
     "schemes:labels": rule(SIGNED_IN),
     "schemes:organizations": rule(SIGNED_IN),
-    "schemes:organization-new": rule(WRITE),
+    "schemes:organization-new": rule(OFFICER),
     "schemes:organization": rule(READ, "organization"),
     "schemes:organization-edit": rule(WRITE, "organization"),
     "schemes:organization-cease": rule(WRITE, "organization"),
@@ -145,23 +153,23 @@ RULES: dict[str, Rule] = {
     "schemes:bodies": rule(SIGNED_IN),
     "schemes:body-dissolve": rule(WRITE, "committee"),
     "schemes:teams": rule(SIGNED_IN),
-    "schemes:team-new": rule(WRITE),
+    "schemes:team-new": rule(OFFICER),
     "schemes:team": rule(READ, "team"),
     "schemes:team-member-add": rule(WRITE, "team"),
     "schemes:team-member-end": rule(WRITE, "team"),
     "schemes:team-dissolve": rule(WRITE, "team"),
     "schemes:area-options": rule(SIGNED_IN),
-    "schemes:import": rule(WRITE),
-    "schemes:import-confirm": rule(WRITE),
+    "schemes:import": rule(OFFICER),
+    "schemes:import-confirm": rule(OFFICER),
     "schemes:import-job": custom(
         "", (), "an unknown job: not found for anyone, refused to non-importers"
     ),
-    "schemes:import-template": rule(WRITE),
+    "schemes:import-template": rule(OFFICER),
     "schemes:figures": rule(SIGNED_IN),
     # tips
     "tips:list": rule(SIGNED_IN),
     "tips:queue": rule(SIGNED_IN),
-    "tips:new": rule(WRITE),
+    "tips:new": rule(OFFICER),
     "tips:detail": rule(READ, "tip"),
     "tips:status": rule(WRITE, "tip"),
     "tips:refer": rule(WRITE, "tip"),
@@ -177,7 +185,7 @@ RULES: dict[str, Rule] = {
     "tips:attach": rule(WRITE, "tip"),
     "tips:attachment": rule(READ, "attachment"),
     "tips:cases": rule(SIGNED_IN),
-    "tips:case-new": rule(WRITE),
+    "tips:case-new": rule(OFFICER),
     "tips:case": rule(READ, "case"),
     "tips:case-edit": rule(WRITE, "case"),
     "tips:case-suspect": rule(WRITE, "case"),
@@ -190,23 +198,23 @@ RULES: dict[str, Rule] = {
     "tips:public-check": rule(PUBLIC),
     "tips:public-message": rule(PUBLIC),
     "tips:public-leave": rule(PUBLIC),
-    "tips:import": rule(WRITE),
-    "tips:import-confirm": rule(WRITE),
+    "tips:import": rule(OFFICER),
+    "tips:import-confirm": rule(OFFICER),
     "tips:import-job": custom(
         "", (), "an unknown job: not found for anyone, refused to non-importers"
     ),
-    "tips:import-template": rule(WRITE),
+    "tips:import-template": rule(OFFICER),
     # outcomes
     "outcomes:index": rule(SIGNED_IN),
     "outcomes:figures": rule(SIGNED_IN),
-    "outcomes:import": rule(WRITE),
-    "outcomes:import-confirm": rule(WRITE),
+    "outcomes:import": rule(OFFICER),
+    "outcomes:import-confirm": rule(OFFICER),
     "outcomes:import-job": custom(
         "", (), "an unknown job: not found for anyone, refused to non-importers"
     ),
-    "outcomes:import-template": rule(WRITE),
+    "outcomes:import-template": rule(OFFICER),
     "outcomes:periods": rule(SIGNED_IN),
-    "outcomes:period-new": rule(WRITE),
+    "outcomes:period-new": rule(OFFICER),
     "outcomes:period-edit": rule(WRITE, "period"),
     "outcomes:period-delete": rule(WRITE, "period"),
     "outcomes:person": rule(READ, "person"),
@@ -239,12 +247,12 @@ RULES: dict[str, Rule] = {
     "certification:certificate": rule(READ, "certification"),
     "certification:verify": rule(PUBLIC),
     "certification:lists-xlsx": rule(SIGNED_IN),
-    "certification:import": rule(WRITE),
-    "certification:import-confirm": rule(WRITE),
+    "certification:import": rule(OFFICER),
+    "certification:import-confirm": rule(OFFICER),
     "certification:import-job": custom(
         "", (), "an unknown job: not found for anyone, refused to non-importers"
     ),
-    "certification:import-template": rule(WRITE),
+    "certification:import-template": rule(OFFICER),
     # awards
     "awards:index": rule(SIGNED_IN),
     "awards:catalogue": rule(SIGNED_IN),
@@ -252,44 +260,29 @@ RULES: dict[str, Rule] = {
     "awards:form-edit": rule(CATALOGUE, "award-form"),
     "awards:authority-new": rule(CATALOGUE),
     "awards:authority-edit": rule(CATALOGUE, "authority"),
-    "awards:occasion-new": rule(WRITE),
-    "awards:occasion": custom(
-        "occasion",
-        {"admin", "pv05", "congan.xa", "truong.ca", "totruong", "lanhdao", "kiemtra", "sibling"},
-        "a province's award round: everyone in the province",
-        covering=False,
-    ),
+    "awards:occasion-new": rule(OFFICER),
+    "awards:occasion": ROUND_SEEN,
     "awards:occasion-edit": rule(WRITE, "occasion"),
-    "awards:propose": custom(
-        "occasion",
-        {"admin", "pv05", "congan.xa", "truong.ca", "sibling"},
-        "officers in the province propose",
-        covering=False,
-    ),
-    "awards:conference": custom(
-        "occasion",
-        {"admin", "pv05", "congan.xa", "truong.ca", "totruong", "lanhdao", "kiemtra", "sibling"},
-        "a province's award round: everyone in the province",
-        covering=False,
-    ),
+    "awards:propose": ROUND_PROPOSED,
+    "awards:conference": ROUND_SEEN,
     "awards:nomination": rule(READ, "nomination"),
     "awards:nomination-review": rule(WRITE, "nomination"),
     "awards:nomination-decide": rule(WRITE, "nomination"),
     "awards:people": rule(SIGNED_IN),
-    "awards:person-new": rule(WRITE),
+    "awards:person-new": rule(OFFICER),
     "awards:person": rule(READ, "award-person"),
     "awards:person-edit": rule(WRITE, "award-person"),
     # reported_figures
     "reported_figures:list": rule(SIGNED_IN),
-    "reported_figures:new": rule(WRITE),
+    "reported_figures:new": rule(OFFICER),
     "reported_figures:edit": rule(WRITE, "figure"),
     "reported_figures:delete": rule(WRITE, "figure"),
-    "reported_figures:import": rule(WRITE),
-    "reported_figures:import-confirm": rule(WRITE),
+    "reported_figures:import": rule(OFFICER),
+    "reported_figures:import-confirm": rule(OFFICER),
     "reported_figures:import-job": custom(
         "", (), "an unknown job: not found for anyone, refused to non-importers"
     ),
-    "reported_figures:import-template": rule(WRITE),
+    "reported_figures:import-template": rule(OFFICER),
     # reports
     "reports:review": rule(SIGNED_IN),
     "reports:download": rule(SIGNED_IN),
@@ -387,18 +380,8 @@ RULES: dict[str, Rule] = {
     "api-award-authority-list": rule(SIGNED_IN),
     "api-award-authority-detail": rule(SIGNED_IN, "authority"),
     "api-award-occasion-list": rule(SIGNED_IN),
-    "api-award-occasion-detail": custom(
-        "occasion",
-        {"admin", "pv05", "congan.xa", "truong.ca", "totruong", "lanhdao", "kiemtra", "sibling"},
-        "a province's award round: everyone in the province",
-        covering=False,
-    ),
-    "api-award-occasion-conference": custom(
-        "occasion",
-        {"admin", "pv05", "congan.xa", "truong.ca", "totruong", "lanhdao", "kiemtra", "sibling"},
-        "a province's award round: everyone in the province",
-        covering=False,
-    ),
+    "api-award-occasion-detail": ROUND_SEEN,
+    "api-award-occasion-conference": ROUND_SEEN,
     "api-award-nomination-list": rule(SIGNED_IN),
     "api-award-nomination-detail": rule(READ, "nomination"),
     "api-award-nomination-decide": rule(WRITE, "nomination"),
