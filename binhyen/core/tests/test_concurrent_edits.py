@@ -37,6 +37,7 @@ from binhyen.geo.services import update_unit_attributes
 from binhyen.outcomes import services as outcomes
 from binhyen.outcomes.models import ManagedPerson, SupervisionPeriod
 from binhyen.outcomes.registers import LEDGERS
+from binhyen.outcomes.tests.conftest import RECORD_DEFAULTS
 from binhyen.reports import services as reports
 from binhyen.reports.models import ReportedFigure
 from binhyen.schemes import services as schemes
@@ -84,17 +85,7 @@ class World:
         )
 
     def record(self, slug: str):
-        defaults = {
-            "weapons": {"kind": "hunting_gun", "quantity": 1},
-            "returned-emigrants": {"sex": "female"},
-            "registration-violations": {"cases": 1},
-            "illegal-entries": {"nationality": "LA", "people": 1},
-            "mediations": {"kind": "land", "result": "successful"},
-            "outreach-sessions": {"attendees": 40},
-            "pledges": {"households": 10},
-            "patrols": {"patrols": 2, "people": 8},
-        }[slug]
-        return outcomes.save_record(LEDGERS[slug], date=ON, unit=self.area, **defaults)
+        return outcomes.save_record(LEDGERS[slug], date=ON, unit=self.area, **RECORD_DEFAULTS[slug])
 
     def period(self) -> SupervisionPeriod:
         identity = outcomes.Identity("Phạm Thị Quỳnh Hoa", 1990)

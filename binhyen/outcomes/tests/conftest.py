@@ -38,21 +38,25 @@ def sibling_of(commune: AdminUnit, province: AdminUnit, on: dt.date = NEW) -> Ad
     )
 
 
+# the fields each register requires, for records made by tests
+RECORD_DEFAULTS = {
+    "weapons": {"kind": "hunting_gun", "quantity": 1},
+    "returned-emigrants": {"sex": "female"},
+    "registration-violations": {"cases": 1},
+    "illegal-entries": {"nationality": "LA", "people": 1},
+    "mediations": {"kind": "land", "result": "successful"},
+    "outreach-sessions": {"attendees": 40},
+    "pledges": {"households": 10},
+    "patrols": {"patrols": 2, "people": 8},
+}
+
+
 @pytest.fixture
 def record(db):
     """save_record with defaults: `record("weapons", unit, date, kind=..., quantity=...)`."""
 
     def make(slug: str, unit: AdminUnit, on: dt.date = NEW, **values):
-        defaults = {
-            "weapons": {"kind": "hunting_gun", "quantity": 1},
-            "returned-emigrants": {"sex": "female"},
-            "registration-violations": {"cases": 1},
-            "illegal-entries": {"nationality": "LA", "people": 1},
-            "mediations": {"kind": "land", "result": "successful"},
-            "outreach-sessions": {"attendees": 40},
-            "pledges": {"households": 10},
-            "patrols": {"patrols": 2, "people": 8},
-        }[slug]
+        defaults = RECORD_DEFAULTS[slug]
         return services.save_record(LEDGERS[slug], date=on, unit=unit, **{**defaults, **values})
 
     return make

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhyen.accounts.scoping import JURISDICTION, scoping
+from binhyen.core import stale
 from binhyen.core.forms import apply_service_errors
-from binhyen.core.stale import StaleEdit, shown
+from binhyen.core.stale import StaleEdit
 from binhyen.schemes import permissions
 
 from .. import exports, queries, services
@@ -219,18 +220,14 @@ def case_new(request):
 
 def _stale_page(request, form: CaseForm, case: Case):
     """Nothing was written. Show what the other person saved where it differs from what
-    was typed, keep the typed values, and take the current version."""
-    current = Case.objects.select_related("unit").get(pk=case.pk)
-    differences = []
-    for name, mine in form.service_values().items():
-        theirs = getattr(current, name)
-        if shown(theirs) != shown(mine):
-            differences.append((form.fields[name].label, shown(theirs), shown(mine)))
-    data = request.POST.copy()
-    data["version"] = current.version
-    form = CaseForm(data, user=request.user, instance=current)
+    was typed, keep the typed values, and take the current version (core.stale)."""
+    current = queries.get_case_for_user(request.user, case.pk)  # read again in scope
+    mine = form.service_values()
+    theirs = {name: getattr(current, name) for name in mine}
+    shown_stale = stale.stale_context(form, theirs, mine)
+    form = CaseForm(stale.resubmitted(request.POST, current), user=request.user, instance=current)
     form.is_valid()
-    return _form_page(request, form, current, 409, stale=True, differences=differences)
+    return _form_page(request, form, current, 409, **shown_stale)
 
 
 @scoping(JURISDICTION)
